@@ -12,7 +12,7 @@ import java.util.Objects;
  * that mount, and hands the spec to the guest agent, which creates the container with runc. The mount is removed by
  * {@link Sandbox#removeContainer(String)} and by {@link Sandbox#shutdown()}.
  *
- * @param id the container id (containerd's; {@code [A-Za-z0-9][A-Za-z0-9_.-]*}, at most 64 characters)
+ * @param id the container id (containerd's identifier rule, at most 76 characters)
  * @param ociSpec the OCI runtime spec ({@code config.json}) as JSON bytes, as containerd wrote it into the bundle
  * @param rootfs the container's root filesystem on the host (an existing directory)
  * @param terminal whether the init process gets a pseudo-terminal (must match the spec's {@code process.terminal})

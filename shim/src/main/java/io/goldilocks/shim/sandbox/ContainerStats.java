@@ -1,12 +1,26 @@
 package io.goldilocks.shim.sandbox;
 
 /**
- * Resource usage of one container, measured by the guest agent from the container's cgroup. Immutable, thread-safe.
- * A value the guest could not read is {@code -1}.
+ * Resource usage of one container, read by the guest agent from the container's cgroup (v2). Immutable, thread-safe.
+ * A value the guest kernel does not provide is 0; a limit of 0 means unlimited.
  *
- * @param cpuUsageNanos total CPU time consumed
- * @param memoryUsageBytes current memory usage
- * @param memoryLimitBytes the memory limit ({@code -1} when unlimited)
- * @param pids number of processes
+ * @param cpuUsageUsec total CPU time ({@code cpu.stat usage_usec})
+ * @param cpuUserUsec user CPU time
+ * @param cpuSystemUsec system CPU time
+ * @param memoryUsageBytes {@code memory.current}
+ * @param memoryLimitBytes {@code memory.max} (0 when unlimited)
+ * @param swapUsageBytes {@code memory.swap.current}
+ * @param pidsCurrent number of tasks
+ * @param pidsLimit {@code pids.max} (0 when unlimited)
+ * @param oomKills {@code memory.events oom_kill}
  */
-public record ContainerStats(long cpuUsageNanos, long memoryUsageBytes, long memoryLimitBytes, long pids) {}
+public record ContainerStats(
+    long cpuUsageUsec,
+    long cpuUserUsec,
+    long cpuSystemUsec,
+    long memoryUsageBytes,
+    long memoryLimitBytes,
+    long swapUsageBytes,
+    long pidsCurrent,
+    long pidsLimit,
+    long oomKills) {}

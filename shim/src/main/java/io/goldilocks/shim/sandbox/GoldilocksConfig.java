@@ -29,7 +29,7 @@ import java.util.Map;
  * health_timeout_seconds = 10
  * call_timeout_seconds = 30
  * [runtime]
- * dir = "/run/goldilocks/vm"           # GOLDILOCKS_RUNTIME_DIR
+ * dir = "/run/goldilocks"              # GOLDILOCKS_RUNTIME_DIR  (sandbox/<id>, vm/<id> below it)
  * </pre>
  *
  * <p>Without an explicit guest directory the first complete one of {@code ${GOLDILOCKS_PREFIX:-/opt/goldilocks}/
@@ -76,7 +76,7 @@ public final class GoldilocksConfig {
         s.integer("GOLDILOCKS_VCPUS", "sandbox", "vcpus", 1),
         s.integer("GOLDILOCKS_MEMORY_MIB", "sandbox", "memory_mib", 512),
         GuestImage.in(guestDir),
-        Path.of(orDefault(s.string("GOLDILOCKS_RUNTIME_DIR", "runtime", "dir"), "/run/goldilocks/vm")),
+        Path.of(orDefault(s.string("GOLDILOCKS_RUNTIME_DIR", "runtime", "dir"), "/run/goldilocks")),
         Duration.ofSeconds(s.integer("GOLDILOCKS_BOOT_TIMEOUT_SECONDS", "sandbox", "boot_timeout_seconds", 60)),
         Duration.ofSeconds(s.integer(null, "sandbox", "health_interval_seconds", 2)),
         Duration.ofSeconds(s.integer(null, "sandbox", "health_timeout_seconds", 10)),

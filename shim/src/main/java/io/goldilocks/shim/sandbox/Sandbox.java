@@ -32,14 +32,13 @@ public interface Sandbox extends AutoCloseable {
   Optional<TtrpcException> failure();
 
   /**
-   * Creates a container (runc create in the guest): shares its rootfs into the guest and creates its init process,
-   * not started yet. Stdio is attached now, so nothing the process prints is lost.
+   * Creates a container: shares its rootfs into the guest and has the agent prepare its runc bundle. The init process
+   * runs from {@link #start}; its stdio is attached now, so nothing it prints is lost. Its pid is 0 until started.
    *
-   * @return the init process's pid in the guest
    * @throws TtrpcException ALREADY_EXISTS for a container id in use, INVALID_ARGUMENT for a bad id, spec or rootfs,
    *     FAILED_PRECONDITION when the sandbox is not READY, or what the guest answered
    */
-  int createContainer(ContainerConfig config) throws TtrpcException;
+  void createContainer(ContainerConfig config) throws TtrpcException;
 
   /**
    * Adds an exec process to a running container, not started yet.

@@ -10,13 +10,14 @@ import java.util.regex.Pattern;
  * Everything needed to boot one sandbox. Immutable, thread-safe. Build one with {@link #builder(String)}; defaults
  * come from {@link GoldilocksConfig} (config file and environment).
  *
- * @param id the sandbox id ({@code [A-Za-z0-9][A-Za-z0-9_.-]*}, at most 64 characters): names the VM and its
+ * @param id the sandbox id (containerd's identifier rule, at most 64 characters): names the VM and its
  *     runtime directory
  * @param vcpus guest vCPUs (1..64)
  * @param memoryMib guest memory in MiB (64..65536)
  * @param guestImage the kernel and initramfs to boot
- * @param runtimeRoot the directory under which the sandbox's runtime directory {@code <runtimeRoot>/<id>} (sockets,
- *     console log, the rootfs share) is created; removed on teardown
+ * @param runtimeRoot the root of the host runtime directories: the sandbox's own {@code
+ *     <runtimeRoot>/sandbox/<id>} (its rootfs share) and the VM's {@code <runtimeRoot>/vm/<id>} (sockets, console
+ *     log); both are removed on teardown
  * @param bootDeadline how long the VM may take from QEMU start to the agent's first answered health check
  * @param healthInterval how often the watchdog checks the agent
  * @param healthDeadline how long one health check may take before the sandbox is declared lost
@@ -32,7 +33,7 @@ public record SandboxConfig(
     Duration healthInterval,
     Duration healthDeadline,
     Duration callDeadline) {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9]+([._-][A-Za-z0-9]+)*");
 
   public SandboxConfig {
     Objects.requireNonNull(id, "id");
@@ -49,14 +50,24 @@ public record SandboxConfig(
     return GoldilocksConfig.load().sandbox(id);
   }
 
-  /** Whether a string is a valid sandbox or container id. */
+  /** Whether a string is a valid sandbox id: containerd's identifier rule, at most 64 characters (a VM name). */
   public static boolean isValidId(String id) {
-    return id != null && ID.matcher(id).matches();
+    return isValidIdentifier(id, 64);
   }
 
-  /** This sandbox's runtime directory. */
-  public Path runtimeDir() {
-    return runtimeRoot.resolve(id);
+  /** containerd's identifier rule ({@code [A-Za-z0-9]+([._-][A-Za-z0-9]+)*}) with a length bound. */
+  public static boolean isValidIdentifier(String id, int maxLength) {
+    return id != null && !id.isEmpty() && id.length() <= maxLength && ID.matcher(id).matches();
+  }
+
+  /** This sandbox's own runtime directory (holds the rootfs share). */
+  public Path sandboxDir() {
+    return runtimeRoot.resolve("sandbox").resolve(id);
+  }
+
+  /** Parent of the VM's run directory ({@code <runtimeRoot>/vm}); the hypervisor adds the id. */
+  public Path vmRunRoot() {
+    return runtimeRoot.resolve("vm");
   }
 
   /** Builds a {@link SandboxConfig}. Not thread-safe. */
@@ -130,7 +141,7 @@ public record SandboxConfig(
      */
     public SandboxConfig build() throws TtrpcException {
       if (!isValidId(id)) {
-        throw TtrpcException.invalidArgument("invalid sandbox id %s: want [A-Za-z0-9][A-Za-z0-9_.-]*, <= 64 chars", id);
+        throw TtrpcException.invalidArgument("invalid sandbox id '%s': want [A-Za-z0-9]+([._-][A-Za-z0-9]+)*, at most 64 characters", id);
       }
       requireRange("vcpus", vcpus, 1, 64);
       requireRange("memory (MiB)", memoryMib, 64, 65536);
