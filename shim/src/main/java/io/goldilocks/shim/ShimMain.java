@@ -2,7 +2,7 @@ package io.goldilocks.shim;
 
 import io.goldilocks.shim.launch.DeleteCommand;
 import io.goldilocks.shim.launch.DeleteResponseWriter;
-import io.goldilocks.shim.launch.RunDirVmLeftovers;
+import io.goldilocks.shim.launch.SandboxLeftovers;
 import io.goldilocks.shim.launch.ServerLauncher;
 import io.goldilocks.shim.launch.ShimAddress;
 import io.goldilocks.shim.launch.ShimFlags;
@@ -61,7 +61,7 @@ public final class ShimMain {
       }
       case "delete" -> {
         DeleteCommand.Outcome outcome = new DeleteCommand(flags, flags.bundle().orElse(cwd),
-            RunDirVmLeftovers.standard(), ShimAddress.SOCKET_DIR).run();
+            new SandboxLeftovers(), ShimAddress.SOCKET_DIR).run();
         out.write(DeleteResponseWriter.encode(outcome));
         return 0;
       }
