@@ -52,9 +52,9 @@ public final class BinaryLogger implements Closeable {
       Path err = dir.resolve("err");
       Path wait = dir.resolve("wait");
       mkfifo(out, err, wait);
-      OutputStream stdout = Fifos.openWriter(out);
+      OutputStream stdout = Fifos.openReadWrite(out);
       opened.add(stdout);
-      OutputStream stderr = Fifos.openWriter(err);
+      OutputStream stderr = Fifos.openReadWrite(err);
       opened.add(stderr);
       Fifos.LazyFifoInputStream ready = Fifos.openReader(wait);
       opened.add(ready);

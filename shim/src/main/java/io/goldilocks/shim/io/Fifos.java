@@ -21,9 +21,11 @@ import java.util.concurrent.TimeoutException;
  * no {@code O_NONBLOCK}.
  *
  * <ul>
- *   <li>Output FIFOs are opened {@code O_RDWR}, which never blocks and, because we hold a read end too, never fails
- *       with EPIPE when the reader (ctr) goes away: the same reason containerd's runc shim opens a read end of its
- *       output FIFOs. A process writing with no reader fills the pipe buffer and then waits.</li>
+ *   <li>Output FIFOs ({@link LazyFifoOutputStream}) are opened {@code O_WRONLY} on a helper thread, so writes wait
+ *       until the reader (ctr, CRI) has its end open and nothing written early is lost; then a read end is opened and
+ *       held too, so a reader that goes away (ctr run -d exits) never makes writes fail with EPIPE: the same reason
+ *       containerd's runc shim opens a read end of its output FIFOs. With no reader the pipe buffer fills and the
+ *       writer waits.</li>
  *   <li>Input FIFOs are opened {@code O_RDONLY} on a helper thread ({@link LazyFifoInputStream}), so the caller never
  *       blocks and the stream still reads end of file when the writer closes. A pending open is released by opening
  *       the FIFO for writing ourselves.</li>
@@ -34,13 +36,102 @@ import java.util.concurrent.TimeoutException;
 public final class Fifos {
   private Fifos() {}
 
-  /** Opens an output FIFO (or regular file) for writing without blocking. */
+  /** Opens an output FIFO for writing; the open itself happens on a helper thread. */
   public static OutputStream openWriter(Path fifo) throws IOException {
     if (!Files.exists(fifo)) {
       throw new NoSuchFileException(fifo.toString(), null, "stdio FIFO does not exist");
     }
-    FileChannel channel = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    return Channels.newOutputStream(channel);
+    return new LazyFifoOutputStream(fifo);
+  }
+
+  /**
+   * Opens a FIFO O_RDWR: never blocks, never EPIPE, but the reader sees end of file only after this is closed and
+   * data written before a reader came is lost on close. For FIFOs whose reader is known to be there (containerd's
+   * log FIFO) or for our own private FIFOs.
+   */
+  public static OutputStream openReadWrite(Path fifo) throws IOException {
+    return Channels.newOutputStream(FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE));
+  }
+
+  /**
+   * An output stream over a FIFO whose blocking open(2) runs on a daemon thread; writes wait for it. Once open, a
+   * read end is held as well (see the class comment). Close releases a pending open. Thread-safe.
+   */
+  public static final class LazyFifoOutputStream extends OutputStream {
+    private final Path fifo;
+    private final CompletableFuture<FileChannel[]> opened = new CompletableFuture<>();
+    private volatile boolean closed;
+
+    LazyFifoOutputStream(Path fifo) {
+      this.fifo = fifo;
+      Thread opener = new Thread(this::open, "fifo-open " + fifo.getFileName());
+      opener.setDaemon(true);
+      opener.start();
+    }
+
+    private void open() {
+      try {
+        FileChannel writer = FileChannel.open(fifo, StandardOpenOption.WRITE);
+        FileChannel keepAlive = FileChannel.open(fifo, StandardOpenOption.READ);
+        opened.complete(new FileChannel[] {writer, keepAlive});
+      } catch (IOException e) {
+        opened.completeExceptionally(e);
+      }
+    }
+
+    private FileChannel writer() throws IOException {
+      try {
+        return opened.get()[0];
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while opening " + fifo, e);
+      } catch (ExecutionException e) {
+        throw new IOException("cannot open " + fifo + ": " + e.getCause().getMessage(), e.getCause());
+      }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] buffer, int offset, int length) throws IOException {
+      if (closed) {
+        throw new IOException(fifo + " is closed");
+      }
+      ByteBuffer data = ByteBuffer.wrap(buffer, offset, length);
+      FileChannel channel = writer();
+      while (data.hasRemaining()) {
+        channel.write(data);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (!opened.isDone()) {
+        // release the opener blocked in open(2): a reader that appears and goes at once
+        try (FileChannel release = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+          opened.get(1, TimeUnit.SECONDS);
+        } catch (IOException | ExecutionException | TimeoutException ignored) {
+          // the FIFO is gone or the opener failed: nothing left to release
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (opened.isDone() && !opened.isCompletedExceptionally()) {
+        FileChannel[] channels = opened.join();
+        try {
+          channels[0].close();
+        } finally {
+          channels[1].close();
+        }
+      }
+    }
   }
 
   /** Opens an input FIFO for reading; the open itself happens on a helper thread. */

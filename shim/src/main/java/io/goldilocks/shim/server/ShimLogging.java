@@ -44,7 +44,7 @@ final class ShimLogging {
 
     if (Files.exists(logFifo)) {
       try {
-        OutputStream fifo = Fifos.openWriter(logFifo);
+        OutputStream fifo = Fifos.openReadWrite(logFifo);
         OutputStreamAppender<ILoggingEvent> toContainerd = new OutputStreamAppender<>();
         toContainerd.setContext(context);
         toContainerd.setName("containerd-log");
