@@ -159,7 +159,9 @@ public final class PrivateContainerd implements AutoCloseable {
       }
       List<Throwable> problems = new ArrayList<>();
       ctrProcesses.forEach(PrivateContainerd::destroy);
-      attempt(problems, this::removeAllTasks);
+      if (containerd.isAlive()) {
+        attempt(problems, this::removeAllTasks);
+      }
       state = State.STOPPED;
       attempt(problems, this::stopContainerd);
       new HostLeftovers(config, namespace).removeAll(problems);
