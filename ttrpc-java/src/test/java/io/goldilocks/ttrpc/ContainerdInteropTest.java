@@ -8,7 +8,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.UnknownFieldSet;
-import io.goldilocks.testing.HostRequirements;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +31,8 @@ class ContainerdInteropTest {
 
   @BeforeEach
   void startContainerd() throws Exception {
-    HostRequirements.requireRoot();
-    Path binary = HostRequirements.requireExecutable("containerd");
+    HostGuard.requireRoot();
+    Path binary = HostGuard.requireExecutable("containerd");
     Path grpcSocket = dir.resolve("containerd.sock");
     ttrpcSocket = dir.resolve("containerd.sock.ttrpc");
     Path config = dir.resolve("config.toml");

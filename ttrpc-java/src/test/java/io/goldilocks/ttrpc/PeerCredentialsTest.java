@@ -2,7 +2,6 @@ package io.goldilocks.ttrpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.goldilocks.testing.HostRequirements;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +41,9 @@ class PeerCredentialsTest {
 
   @Test
   void peerOfAnotherUserIsRefusedAndOwnUserServed() throws Exception {
-    HostRequirements.requireRoot();
-    Path setpriv = HostRequirements.requireExecutable("setpriv");
-    Path python = HostRequirements.requireExecutable("/usr/bin/python3");
+    HostGuard.requireRoot();
+    Path setpriv = HostGuard.requireExecutable("setpriv");
+    Path python = HostGuard.requireExecutable("/usr/bin/python3");
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
     Path socket = dir.resolve("strict.sock");
     server.listen(socket);
