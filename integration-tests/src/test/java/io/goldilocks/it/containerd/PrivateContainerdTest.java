@@ -53,6 +53,28 @@ class PrivateContainerdTest {
   }
 
   @Test
+  void criPluginLoadsWithTheRuncRuntime() {
+    assertThat(criPluginStatus(containerd)).isEqualTo("ok");
+  }
+
+  @Test
+  void criPluginLoadsWithAnExtraRuntimeHandler() {
+    try (PrivateContainerd withHandler = PrivateContainerd.builder()
+        .criRuntime("goldilocks", "io.containerd.goldilocks.v2").start()) {
+      assertThat(criPluginStatus(withHandler)).isEqualTo("ok");
+    }
+  }
+
+  /** The STATUS column of {@code ctr plugins ls} for the CRI plugin (TYPE ID PLATFORMS STATUS). */
+  private static String criPluginStatus(PrivateContainerd containerd) {
+    return containerd.ctr("plugins", "ls").requireSuccess().stdout().lines()
+        .map(l -> l.trim().split("\\s+"))
+        .filter(cols -> cols.length >= 3 && cols[0].equals("io.containerd.grpc.v1") && cols[1].equals("cri"))
+        .map(cols -> cols[cols.length - 1])
+        .findFirst().orElse("absent");
+  }
+
+  @Test
   void closeRemovesEverythingItCreated() throws Exception {
     PrivateContainerd other = PrivateContainerd.start();
     Path dir = other.dir();
