@@ -240,6 +240,15 @@ public final class TtrpcServer implements AutoCloseable {
     return timer;
   }
 
+  /** Runs {@code task} on a worker; dropped once the server has stopped (its connections are closed then). */
+  void runOnWorker(Runnable task) {
+    try {
+      workers.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+      // server closed: nothing left to answer
+    }
+  }
+
   void connectionClosed(ServerConnection connection) {
     connections.remove(connection);
   }
