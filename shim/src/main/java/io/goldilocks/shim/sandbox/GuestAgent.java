@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * What a sandbox needs from the agent inside its guest, in domain terms: the seam between the sandbox's lifecycle
- * logic and the wire ({@link AgentClientGuestAgent} adapts the host-side {@code AgentClient}; component tests use a
- * {@code FakeGuestAgent}). Every method carries a deadline (the implementation's default call deadline unless one is
+ * logic and the wire ({@link TtrpcGuestAgent} speaks agent.proto over ttrpc; component tests use a {@code
+ * FakeGuestAgent}). Every method carries a deadline (the implementation's default call deadline unless one is
  * given) and fails with the {@link io.goldilocks.ttrpc.TtrpcException} the guest answered, or UNAVAILABLE once the
  * connection is gone. Implementations are thread-safe; many calls may be in flight.
  */
