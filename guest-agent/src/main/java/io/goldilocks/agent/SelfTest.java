@@ -57,10 +57,11 @@ final class SelfTest {
 
   static boolean run(AgentConfig base, Path rootfs) {
     Path dir = null;
+    String cgroupParent = "/goldilocks-selftest-" + ProcessHandle.current().pid();
     try {
       dir = Files.createTempDirectory("goldilocks-agent-selftest");
       AgentConfig config = base.withStateDir(dir.resolve("state")).withRuncRoot(dir.resolve("runc"))
-          .withCgroupParent("/goldilocks-selftest-" + ProcessHandle.current().pid()).withApplyHostname(false);
+          .withCgroupParent(cgroupParent).withApplyHostname(false);
       offline();
       online(config, dir.resolve("agent.sock"), rootfs);
       System.out.println("self-test: OK");
@@ -70,6 +71,7 @@ final class SelfTest {
       e.printStackTrace();
       return false;
     } finally {
+      new CgroupStats(base.cgroupMount()).removeEmpty(cgroupParent);
       deleteTree(dir);
     }
   }

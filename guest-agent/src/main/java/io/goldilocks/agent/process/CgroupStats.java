@@ -70,6 +70,30 @@ public final class CgroupStats {
     }
   }
 
+  /**
+   * Removes an (empty) cgroup directory and its empty children in every hierarchy under the mount: the unified one
+   * and each v1 controller. runc removes a container's own cgroup, not the parent it created; tests and the
+   * self-test use a private parent and remove it with this. Best effort.
+   */
+  public void removeEmpty(String cgroupPath) {
+    List<Path> candidates = new ArrayList<>(List.of(dir(cgroupPath)));
+    try (java.util.stream.Stream<Path> hierarchies = Files.list(mount)) {
+      hierarchies.forEach(h -> candidates.add(h.resolve(relative(cgroupPath))));
+    } catch (IOException e) {
+      // no hierarchies to look at
+    }
+    for (Path dir : candidates) {
+      if (Files.isDirectory(dir)) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+          walk.filter(Files::isDirectory).sorted(java.util.Comparator.reverseOrder())
+              .forEach(d -> d.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException e) {
+          // busy or gone: leave it
+        }
+      }
+    }
+  }
+
   private Path dir(String cgroupPath) {
     return mount.resolve(relative(cgroupPath));
   }
