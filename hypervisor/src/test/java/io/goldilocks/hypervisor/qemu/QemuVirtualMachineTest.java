@@ -66,7 +66,7 @@ class QemuVirtualMachineTest {
   }
 
   @Test
-  void bootsTalksSharesAndLeavesNothingWhenTheGuestPowersOff() throws Exception {
+  void bootsTalksSharesPowersOffAndLeavesNothing() throws Exception {
     Path share = Files.createDirectories(temp.resolve("share"));
     Files.writeString(share.resolve("from-host.txt"), "hello from the host");
     VirtualMachine vm = boot(config("vm-a").share(TAG, share)
@@ -85,14 +85,11 @@ class QemuVirtualMachineTest {
     assertThat(vm.status().qemuState()).isEqualTo("running");
     assertThat(echo(vm, "second line")).isEqualTo("echo:second line");
 
-    try (UnixLineChannel channel = UnixLineChannel.connect(vm.serialPortSocket(PORT), Duration.ofSeconds(5))) {
-      channel.writeLine("poweroff", Duration.ofSeconds(5));
-      VmExit exit = vm.awaitExit(Duration.ofSeconds(60)).orElseThrow();
-      assertThat(exit.reason()).isEqualTo(VmExit.Reason.QEMU_EXITED);
-      assertThat(exit.qemuExitCode()).isZero();
-      assertThat(exit.consoleTail()).isNotEmpty();
-    }
-    assertThat(exited.get(5, TimeUnit.SECONDS).reason()).isEqualTo(VmExit.Reason.QEMU_EXITED);
+    VmExit exit = vm.powerOff(Duration.ofSeconds(60));
+    assertThat(exit.reason()).isEqualTo(VmExit.Reason.STOPPED);
+    assertThat(exit.qemuExitCode()).isZero();
+    assertThat(exit.consoleTail()).contains("POWER-BUTTON-PRESSED"); // the guest's own power-off, no QMP quit
+    assertThat(exited.get(5, TimeUnit.SECONDS)).isEqualTo(exit);
     assertNothingLeft(vm, pids);
     assertThatThrownBy(vm::status).isInstanceOf(VmPhaseException.class);
     vm.close();
@@ -164,6 +161,20 @@ class QemuVirtualMachineTest {
     assertThat(exited.get(30, TimeUnit.SECONDS)).isNotNull();
     assertNothingLeft(vm, pids);
     assertThat(VmCleaner.cleanup(vm.runDirectory()).removedDirectory()).isFalse();
+  }
+
+  @Test
+  void qemuFailingAtStartIsABootErrorCarryingQemusMessage() throws Exception {
+    Path notAKernel = Files.writeString(temp.resolve("not-a-kernel"), "garbage");
+    VirtualMachine vm = boot(config("vm-f").kernel(notAKernel));
+
+    assertThatThrownBy(() -> vm.awaitReady(echoProbe(), BOOT_DEADLINE))
+        .isInstanceOfSatisfying(VmBootException.class, e -> {
+          assertThat(e.code()).isEqualTo(HypervisorException.Code.UNAVAILABLE);
+          assertThat(e.getMessage()).contains("QEMU exited with status 1").containsIgnoringCase("kernel");
+        });
+    assertThat(vm.runDirectory()).doesNotExist();
+    assertThat(vm.phase()).isEqualTo(VmPhase.EXITED);
   }
 
   private VmConfig.Builder config(String id) {
