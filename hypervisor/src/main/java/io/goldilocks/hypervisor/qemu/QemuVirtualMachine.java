@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A VM run by QEMU. One monitor thread ({@code vm-monitor-<id>}) waits for QEMU or any helper to end, for whatever
  * reason, and then does the whole teardown: kill the rest, read the console tail, remove the run directory,
- * publish the {@link VmExit}. Every other path (kill, powerOff, close, a failed boot) only makes QEMU end and waits
+ * publish the {@link VmExit}. While waiting it keeps the guest-written console log within bounds. Every other path (kill, powerOff, close, a failed boot) only makes QEMU end and waits
  * for the monitor. Thread-safe.
  */
 final class QemuVirtualMachine implements VirtualMachine {
@@ -41,6 +41,7 @@ final class QemuVirtualMachine implements VirtualMachine {
   private static final Duration QUIT_WAIT = Duration.ofSeconds(5);
   private static final Duration HELPER_GRACE = Duration.ofMillis(500);
   private static final long PROBE_INTERVAL_MS = 50;
+  private static final Duration CONSOLE_CHECK_INTERVAL = Duration.ofSeconds(1);
 
   private final VmConfig config;
   private final Accelerator accelerator;
@@ -50,6 +51,7 @@ final class QemuVirtualMachine implements VirtualMachine {
   private final List<ChildProcess> helpers;
   private final CompletableFuture<VmExit> exit = new CompletableFuture<>();
   private final Thread monitor;
+  private final ConsoleLimit consoleLimit;
   private final Object qmpLock = new Object();
   private QmpClient qmp; // guarded by qmpLock
   private volatile String stopRequest; // why we are stopping it; null while nobody asked
@@ -62,6 +64,7 @@ final class QemuVirtualMachine implements VirtualMachine {
     this.lifecycle = new VmLifecycle(config.id());
     this.qemu = qemu;
     this.helpers = List.copyOf(helpers);
+    this.consoleLimit = new ConsoleLimit(layout.consoleLog(), ConsoleLimit.DEFAULT_MAX_BYTES);
     this.monitor = new Thread(this::supervise, "vm-monitor-" + config.id());
     monitor.setDaemon(true);
   }
@@ -288,10 +291,16 @@ final class QemuVirtualMachine implements VirtualMachine {
     List<CompletableFuture<Process>> ends = new ArrayList<>();
     ends.add(qemu.onExit());
     helpers.forEach(helper -> ends.add(helper.onExit()));
-    try {
-      CompletableFuture.anyOf(ends.toArray(CompletableFuture[]::new)).join();
-    } catch (RuntimeException e) {
-      LOG.error("VM {}: waiting for processes failed", id(), e);
+    CompletableFuture<Object> anyEnded = CompletableFuture.anyOf(ends.toArray(CompletableFuture[]::new));
+    while (!anyEnded.isDone()) {
+      try {
+        anyEnded.get(CONSOLE_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        consoleLimit.enforce();
+      } catch (InterruptedException | ExecutionException | RuntimeException e) {
+        LOG.error("VM {}: waiting for processes failed", id(), e);
+        break;
+      }
     }
     VmExit ended;
     try {

@@ -37,7 +37,7 @@ class QemuCommandLineTest {
         "-object", "memory-backend-memfd,id=mem,size=512M,share=on", "-global", "virtio-mmio.force-legacy=false",
         "-kernel", kernel.toString(), "-initrd", initrd.toString(),
         "-append", "console=ttyS0 reboot=t panic=-1 tsc=reliable tsc_early_khz=2596136 quiet",
-        "-chardev", "file,id=console,path=" + run + "/console.log", "-serial", "chardev:console",
+        "-chardev", "file,id=console,path=" + run + "/console.log,append=on", "-serial", "chardev:console",
         "-chardev", "socket,id=qmp,path=" + run + "/qmp.sock,server=on,wait=off", "-mon", "chardev=qmp,mode=control",
         "-device", "virtio-serial-device,id=vserial0",
         "-chardev", "socket,id=vport0,path=" + run + "/port-goldilocks.agent.0.sock,server=on,wait=off",

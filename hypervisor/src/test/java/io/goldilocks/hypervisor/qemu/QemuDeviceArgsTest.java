@@ -42,7 +42,7 @@ class QemuDeviceArgsTest {
   @Test
   void serialConsoleToAFileWithCommasEscaped() {
     assertThat(new SerialConsole(Path.of("/run/vm/a,b/console.log")).args()).containsExactly(
-        "-chardev", "file,id=console,path=/run/vm/a,,b/console.log", "-serial", "chardev:console");
+        "-chardev", "file,id=console,path=/run/vm/a,,b/console.log,append=on", "-serial", "chardev:console");
   }
 
   @Test
