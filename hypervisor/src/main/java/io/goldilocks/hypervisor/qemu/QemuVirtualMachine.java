@@ -101,10 +101,12 @@ final class QemuVirtualMachine implements VirtualMachine {
   @Override
   public Path serialPortSocket(String name) throws HypervisorException {
     lifecycle.check(VmAction.SERIAL_PORT);
-    if (config.serialPorts().stream().noneMatch(port -> port.name().equals(name))) {
-      throw new HypervisorException(Code.NOT_FOUND, "VM " + id() + " has no serial port named " + name);
+    for (int i = 0; i < config.serialPorts().size(); i++) {
+      if (config.serialPorts().get(i).name().equals(name)) {
+        return layout.serialPortSocket(i);
+      }
     }
-    return layout.serialPortSocket(name);
+    throw new HypervisorException(Code.NOT_FOUND, "VM " + id() + " has no serial port named " + name);
   }
 
   @Override

@@ -40,14 +40,26 @@ class QemuCommandLineTest {
         "-chardev", "file,id=console,path=" + run + "/console.log,append=on", "-serial", "chardev:console",
         "-chardev", "socket,id=qmp,path=" + run + "/qmp.sock,server=on,wait=off", "-mon", "chardev=qmp,mode=control",
         "-device", "virtio-serial-device,id=vserial0",
-        "-chardev", "socket,id=vport0,path=" + run + "/port-goldilocks.agent.0.sock,server=on,wait=off",
+        "-chardev", "socket,id=vport0,path=" + run + "/port0.sock,server=on,wait=off",
         "-device", "virtserialport,bus=vserial0.0,chardev=vport0,name=goldilocks.agent.0",
-        "-chardev", "socket,id=vfs0,path=" + run + "/fs-goldilocks.sock",
+        "-chardev", "socket,id=vfs0,path=" + run + "/fs0.sock",
         "-device", "vhost-user-fs-device,chardev=vfs0,tag=goldilocks",
         "-drive", "id=root,file=" + disk + ",if=none,format=raw,readonly=on,cache=none,aio=threads",
         "-device", "virtio-blk-device,drive=root",
         "-netdev", "tap,id=net0,ifname=tap0,script=no,downscript=no",
         "-device", "virtio-net-device,netdev=net0,mac=02:00:00:00:00:01");
+  }
+
+  @Test
+  void aContainerdSizedIdStillFitsUnixSocketPaths() throws Exception {
+    Path kernel = Files.createFile(dir.resolve("vmlinuz"));
+    String sandboxId = "f".repeat(64);
+    VmConfig config = VmConfig.builder(sandboxId).kernel(kernel).serialPort("goldilocks.agent.0").build();
+    RunLayout layout = new RunLayout(config.runDirectory());
+
+    assertThat(layout.serialPortSocket(0)).hasToString("/run/goldilocks/vm/" + sandboxId + "/port0.sock");
+    assertThat(List.of(layout.qmpSocket(), layout.serialPortSocket(9), layout.virtiofsdSocket(9)))
+        .allMatch(socket -> socket.toString().length() <= RunLayout.MAX_SOCKET_PATH);
   }
 
   @Test

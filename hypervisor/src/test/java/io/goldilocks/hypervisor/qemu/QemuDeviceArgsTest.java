@@ -48,16 +48,16 @@ class QemuDeviceArgsTest {
   @Test
   void virtioSerialControllerAndPort() {
     assertThat(new VirtioSerialController().args()).containsExactly("-device", "virtio-serial-device,id=vserial0");
-    assertThat(new VirtioSerialPort(1, "goldilocks.agent.0", Path.of("/run/vm/x/port-goldilocks.agent.0.sock"))
+    assertThat(new VirtioSerialPort(1, "goldilocks.agent.0", Path.of("/run/vm/x/port1.sock"))
         .args()).containsExactly(
-        "-chardev", "socket,id=vport1,path=/run/vm/x/port-goldilocks.agent.0.sock,server=on,wait=off",
+        "-chardev", "socket,id=vport1,path=/run/vm/x/port1.sock,server=on,wait=off",
         "-device", "virtserialport,bus=vserial0.0,chardev=vport1,name=goldilocks.agent.0");
   }
 
   @Test
   void vhostUserFs() {
-    assertThat(new VhostUserFs(0, "goldilocks", Path.of("/run/vm/x/fs-goldilocks.sock")).args()).containsExactly(
-        "-chardev", "socket,id=vfs0,path=/run/vm/x/fs-goldilocks.sock",
+    assertThat(new VhostUserFs(0, "goldilocks", Path.of("/run/vm/x/fs0.sock")).args()).containsExactly(
+        "-chardev", "socket,id=vfs0,path=/run/vm/x/fs0.sock",
         "-device", "vhost-user-fs-device,chardev=vfs0,tag=goldilocks");
   }
 
