@@ -72,6 +72,9 @@ class VmConfigTest {
     assertInvalid(VmConfig.builder("vm").kernel(kernel).kernelArgs("a b"), "kernel argument");
     assertInvalid(VmConfig.builder("vm").kernel(kernel).serialPort("p").serialPort("p"), "duplicate serial port");
     assertInvalid(VmConfig.builder("vm").kernel(kernel).share("t", dir.resolve("absent")), "share directory");
+    Path comma = dir.resolve("a,b");
+    comma.toFile().mkdirs();
+    assertInvalid(VmConfig.builder("vm").kernel(kernel).share("t", comma), "must not contain ','");
   }
 
   @Test
