@@ -321,17 +321,27 @@ final class QemuVirtualMachine implements VirtualMachine {
     if (requested != null) {
       return new VmExit(VmExit.Reason.STOPPED, -1, requested, List.of());
     }
-    // virtiofsd quits as soon as QEMU closes its socket, which may reach us before QEMU's own exit: give QEMU a
-    // moment, so a guest power-off is not mistaken for a dead helper.
+    // A helper that failed (non-zero status or a signal) is the cause even if QEMU died of it meanwhile.
+    for (ChildProcess helper : helpers) {
+      if (!helper.isAlive() && helper.exitCode() != 0) {
+        return helperDied(helper);
+      }
+    }
+    // virtiofsd exits with status 0 as soon as QEMU closes its socket, which may reach us before QEMU's own exit:
+    // give QEMU a moment, so a guest power-off is not mistaken for a dead helper.
     qemu.awaitExit(HELPER_GRACE);
     for (ChildProcess helper : helpers) {
       if (!helper.isAlive() && qemu.isAlive()) {
-        return new VmExit(VmExit.Reason.HELPER_DIED, -1,
-            helper.name() + " exited with status " + helper.exitCode() + logTail(helper), List.of());
+        return helperDied(helper);
       }
     }
     return new VmExit(VmExit.Reason.QEMU_EXITED, -1,
         "QEMU exited with status " + qemu.exitCode() + logTail(qemu), List.of());
+  }
+
+  private VmExit helperDied(ChildProcess helper) {
+    return new VmExit(VmExit.Reason.HELPER_DIED, -1,
+        helper.name() + " exited with status " + helper.exitCode() + logTail(helper), List.of());
   }
 
   private VmExit tearDown(VmExit cause) {

@@ -177,6 +177,21 @@ class QemuVirtualMachineTest {
     assertThat(vm.phase()).isEqualTo(VmPhase.EXITED);
   }
 
+  @Test
+  void aVirtiofsdDyingStopsTheVm() throws Exception {
+    Path share = Files.createDirectories(temp.resolve("share"));
+    VirtualMachine vm = boot(config("vm-g").share(TAG, share));
+    List<PidFile> pids = pidFiles(vm.runDirectory());
+    PidFile virtiofsd = PidFile.read(vm.runDirectory().resolve("virtiofsd-" + TAG + ".pid")).orElseThrow();
+
+    TestKernel.run(null, "kill", "-KILL", Long.toString(virtiofsd.pid()));
+
+    VmExit exit = vm.awaitExit(Duration.ofSeconds(30)).orElseThrow();
+    assertThat(exit.reason()).isEqualTo(VmExit.Reason.HELPER_DIED);
+    assertThat(exit.detail()).contains("virtiofsd-" + TAG);
+    assertNothingLeft(vm, pids);
+  }
+
   private VmConfig.Builder config(String id) {
     return VmConfig.builder(id).kernel(kernel.vmlinuz()).initrd(initramfs).memoryMib(256)
         .runRoot(temp.resolve("run")).serialPort(PORT).kernelArgs("quiet");
@@ -200,6 +215,25 @@ class QemuVirtualMachineTest {
     }
   }
 
+  /** The process group of every live process (field 5 of /proc/<pid>/stat): forked helpers count too. */
+  private static List<Long> processGroupsOfLiveProcesses() throws Exception {
+    List<Long> groups = new ArrayList<>();
+    try (var procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path proc : procs) {
+        try {
+          String stat = Files.readString(proc.resolve("stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          if (!fields[0].equals("Z")) {
+            groups.add(Long.parseLong(fields[2]));
+          }
+        } catch (java.io.IOException gone) {
+          // exited while we looked
+        }
+      }
+    }
+    return groups;
+  }
+
   private static List<PidFile> pidFiles(Path runDir) throws Exception {
     List<PidFile> pids = new ArrayList<>();
     try (var files = Files.newDirectoryStream(runDir, "*.pid")) {
@@ -208,8 +242,10 @@ class QemuVirtualMachineTest {
     return pids;
   }
 
-  private static void assertNothingLeft(VirtualMachine vm, List<PidFile> pids) {
+  private static void assertNothingLeft(VirtualMachine vm, List<PidFile> pids) throws Exception {
     assertThat(pids).isNotEmpty().noneMatch(PidFile::isAlive);
+    List<Long> groups = pids.stream().map(PidFile::pid).toList();
+    assertThat(processGroupsOfLiveProcesses()).as("process groups still alive").doesNotContainAnyElementsOf(groups);
     assertThat(vm.runDirectory()).doesNotExist();
     assertThat(vm.phase()).isIn(VmPhase.EXITED, VmPhase.CLOSED);
   }
