@@ -133,8 +133,8 @@ final class QemuVirtualMachine implements VirtualMachine {
           return;
         }
       } catch (InterruptedException e) {
+        stop("interrupted while booting"); // before restoring the flag: stop() waits for the teardown
         Thread.currentThread().interrupt();
-        stop("interrupted while booting");
         throw new VmBootException(Code.UNAVAILABLE, "interrupted while VM " + id() + " booted", List.of(), e);
       } catch (Exception e) {
         lastFailure = e;
