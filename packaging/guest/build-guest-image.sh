@@ -18,6 +18,7 @@ OUT=""
 AGENT_DIR=""
 AGENT_JARS=()
 LAYOUT=${GOLDILOCKS_GUEST_LAYOUT:-initramfs}
+INITRD_COMPRESS=${GOLDILOCKS_INITRD_COMPRESS:-gzip}
 FORCE=0
 # Host packages whose files go into the guest; their versions are part of the cache key.
 HOST_PACKAGES=(busybox-static runc libseccomp2 libc6 libstdc++6 libgcc-s1 zlib1g openjdk-17-jdk-headless openjdk-17-jre-headless)
@@ -76,7 +77,7 @@ jar_content_hash() {
 
 # Everything that determines the image, one line each; its hash names the cache entry.
 write_inputs() {
-    echo "layout $LAYOUT"
+    echo "layout $LAYOUT erofs-opts ${GOLDILOCKS_EROFS_OPTS--zlz4hc} initrd-compress $INITRD_COMPRESS"
     echo "kernel $KERNEL_PKG $KERNEL_PKG_VERSION"
     local p
     for p in "${HOST_PACKAGES[@]}"; do
@@ -229,7 +230,16 @@ train_cds() {
 }
 
 pack_initramfs() {  # $1 = source dir, $2 = output file
-    (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1 > "$2"
+    (cd "$1" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | compress_initrd > "$2"
+}
+
+compress_initrd() {
+    case "$INITRD_COMPRESS" in
+        none) cat ;;
+        gzip) gzip -1 ;;
+        zstd) zstd -q -T0 -3 ;;
+        *) die "unknown initrd compression $INITRD_COMPRESS (none, gzip, zstd)" ;;
+    esac
 }
 
 pack() {
@@ -238,7 +248,7 @@ pack() {
         ROOTFS_TYPE=""
         return
     fi
-    mkfs.erofs -q -zlz4hc "$WORK/image/rootfs.img" "$ROOT" >/dev/null
+    mkfs.erofs ${GOLDILOCKS_EROFS_OPTS--zlz4hc} "$WORK/image/rootfs.img" "$ROOT" > "$WORK/mkfs.log" 2>&1 || { cat "$WORK/mkfs.log" >&2; die "mkfs.erofs failed"; }
     ROOTFS_TYPE=erofs
     local s1="$WORK/stage1" rel
     mkdir -p "$s1"/{bin,proc,dev,newroot}

@@ -30,6 +30,14 @@ check() {  # check DESCRIPTION COMMAND...
     local what=$1; shift
     if "$@" > "$TMP/out" 2>&1; then ok "$what"; else fail "$what: $(head -c 2000 "$TMP/out")"; fi
 }
+decompress() {
+    case "$(file -b "$1")" in
+        gzip*) gzip -dc "$1" ;;
+        Zstandard*) zstd -dc "$1" ;;
+        *cpio*) cat "$1" ;;
+        *) echo "unknown initrd format: $(file -b "$1")" >&2; return 1 ;;
+    esac
+}
 prop() { sed -n "s/^$1=//p" "$IMAGE/guest.properties"; }
 
 [ -f "$IMAGE/guest.properties" ] || { fail "no guest.properties in $IMAGE"; exit 1; }
@@ -42,14 +50,14 @@ check "kernel is an x86 bzImage" grep -q 'Linux kernel x86 boot executable bzIma
 mkdir -p "$R"
 if [ "$(prop layout)" = erofs ]; then
     mkdir -p "$TMP/stage1"
-    (cd "$TMP/stage1" && gzip -dc "$IMAGE/$(prop initrd.file)" | cpio -idm --quiet)
+    (cd "$TMP/stage1" && decompress "$IMAGE/$(prop initrd.file)" | cpio -idm --quiet)
     check "stage-1 /init is executable" test -x "$TMP/stage1/init"
     while read -r ko; do
         check "stage-1 module $ko" test -f "$TMP/stage1/lib/modules/$ko"
     done < "$TMP/stage1/stage1-modules"
     check "root image is a valid erofs" fsck.erofs --extract="$R" "$IMAGE/$(prop rootfs.file)"
 else
-    (cd "$R" && gzip -dc "$IMAGE/$(prop initrd.file)" | cpio -idm --quiet)
+    (cd "$R" && decompress "$IMAGE/$(prop initrd.file)" | cpio -idm --quiet)
 fi
 
 check "/init is executable" test -x "$R/init"

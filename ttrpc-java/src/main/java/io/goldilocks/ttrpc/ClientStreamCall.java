@@ -69,9 +69,7 @@ final class ClientStreamCall<Q extends Message, R extends Message> implements Cl
   private void onResponse(Frame frame) {
     try {
       Response response = Response.parseFrom(frame.payload());
-      if (!response.hasStatus()) {
-        fail(TtrpcException.internal("response without a status"));
-      } else if (response.getStatus().getCode() != Code.OK.value()) {
+      if (response.getStatus().getCode() != Code.OK.value()) { // absent status (Go, on success) means OK
         TtrpcException status = Statuses.toException(response.getStatus());
         end(status);
         inbox.fail(status, false);

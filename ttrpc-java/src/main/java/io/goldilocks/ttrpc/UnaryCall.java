@@ -17,9 +17,8 @@ final class UnaryCall implements ClientCall {
     }
     try {
       Response response = Response.parseFrom(frame.payload());
-      if (!response.hasStatus()) {
-        fail(TtrpcException.internal("response without a status"));
-      } else if (response.getStatus().getCode() != Code.OK.value()) {
+      // Go ttrpc servers leave the status out on success (a nil *Status), so absent means OK.
+      if (response.getStatus().getCode() != Code.OK.value()) {
         fail(Statuses.toException(response.getStatus()));
       } else {
         result.complete(response.getPayload());
