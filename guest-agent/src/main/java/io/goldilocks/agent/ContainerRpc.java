@@ -138,10 +138,7 @@ final class ContainerRpc {
     return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
   }
 
-  static StdioConfig stdio(Stdio s) throws TtrpcException {
-    if (s.getTerminal()) {
-      throw TtrpcException.unimplemented("terminal processes are not supported by this agent yet");
-    }
+  static StdioConfig stdio(Stdio s) {
     return new StdioConfig(s.getTerminal(), s.getStdin(), s.getStdout(), s.getStderr());
   }
 

@@ -78,7 +78,8 @@ final class SelfTest {
 
   /** Pieces that need no server. */
   private static void offline() throws Exception {
-    String rewritten = new GuestSpec("/goldilocks", Map.of()).rewrite("c1", SAMPLE_SPEC, Path.of("/tmp"));
+    String rewritten = new GuestSpec("/goldilocks", Map.of()).rewrite("c1", SAMPLE_SPEC, Path.of("/tmp"),
+        false);
     check(rewritten.contains("\"cgroupsPath\":\"/goldilocks/c1\"") && !rewritten.contains("hooks")
         && !rewritten.contains("netns"), "spec rewrite: " + rewritten);
     EventQueue q = new EventQueue(2);

@@ -101,6 +101,25 @@ class RuncAgentTest {
   }
 
   @Test
+  void aTerminalProcessGetsAPtyInputAndItsWindowSize() throws Exception {
+    h.create("t", AgentHarness.spec("sh", "-c", "tty; read x; stty size; echo got:$x; exit 6"),
+        io.goldilocks.api.agent.v1.Stdio.newBuilder().setTerminal(true).setStdin(true).setStdout(true).build());
+    ClientStream<ReadOutputRequest, OutputChunk> out = h.openOutput("t", "", OutputStream.STDOUT);
+    h.start("t");
+    h.call("ResizeTty", io.goldilocks.api.agent.v1.ResizeTtyRequest.newBuilder().setContainerId("t").setWidth(100)
+        .setHeight(40).build(), Empty.parser());
+    ClientStream<StdinChunk, WriteStdinResponse> in = h.client.stream(Agent.SERVICE, "WriteStdin",
+        StdinChunk.newBuilder().setContainerId("t").setData(ByteString.copyFromUtf8("hello\n")).build(),
+        WriteStdinResponse.parser(), AgentHarness.CALL, true);
+    in.closeSend();
+    assertThat(in.receive().getBytesWritten()).isEqualTo(6);
+    String text = new String(AgentHarness.drain(out), StandardCharsets.UTF_8);
+    assertThat(text).contains("/dev/pts/0\r\n").contains("40 100\r\n").contains("got:hello\r\n");
+    assertThat(h.await("t", "").getExitStatus()).isEqualTo(6);
+    assertThat(h.readAll("t", "", OutputStream.STDERR)).isEmpty();
+  }
+
+  @Test
   void twentyConcurrentExecsEachGetTheirOutputAndStatus() throws Exception {
     h.run("c", false, "sleep", "1000");
     ExecutorService pool = Executors.newFixedThreadPool(20);

@@ -82,7 +82,7 @@ public final class ContainerManager {
           config.rootfs(), id);
     }
     GuestSpec spec = specs.current();
-    String guestSpec = spec.rewrite(id, config.ociSpecJson(), config.rootfs());
+    String guestSpec = spec.rewrite(id, config.ociSpecJson(), config.rootfs(), config.stdio().terminal());
     Path bundle = bundles.resolve(id);
     GuestProcess init = new GuestProcess(id, "", config.stdio(), outputCapacity);
     Container c = new Container(id, bundle, spec.cgroupPath(id), init);

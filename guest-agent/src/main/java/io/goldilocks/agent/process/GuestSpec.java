@@ -42,12 +42,17 @@ public final class GuestSpec {
     this.sandboxFiles = Map.copyOf(sandboxFiles);
   }
 
-  /** Returns the rewritten config.json text. INVALID_ARGUMENT for malformed specs. */
-  public String rewrite(String containerId, String specJson, Path rootfs) throws TtrpcException {
+  /**
+   * Returns the rewritten config.json text; {@code process.terminal} is set to {@code terminal} (the host's stdio
+   * request decides). INVALID_ARGUMENT for malformed specs.
+   */
+  public String rewrite(String containerId, String specJson, Path rootfs, boolean terminal) throws TtrpcException {
     Map<String, Object> spec = parse(specJson);
-    if (Json.object(spec, "process") == null) {
+    Map<String, Object> process = Json.object(spec, "process");
+    if (process == null) {
       throw TtrpcException.invalidArgument("OCI spec of %s has no process", containerId);
     }
+    process.put("terminal", terminal);
     Map<String, Object> root = Json.object(spec, "root");
     if (root == null) {
       root = new java.util.LinkedHashMap<>();

@@ -42,8 +42,9 @@ final class ProcessLauncher {
     Path log = c.bundle().resolve("init.log");
     clear(pidFile, log);
     GuestProcess init = c.init();
-    Process p = runc.startRun(c.id(), c.bundle(), pidFile, log, init.stdio());
-    return awaitStarted(init, p, pidFile, log, deadline);
+    Pty pty = init.stdio().terminal() ? Pty.open() : null;
+    Process p = startOrClose(pty, () -> runc.startRun(c.id(), c.bundle(), pidFile, log, init.stdio(), pty));
+    return awaitStarted(init, p, pty, pidFile, log, deadline);
   }
 
   /** Runs an exec of the container; returns its guest pid once started. */
@@ -54,13 +55,30 @@ final class ProcessLauncher {
     Path log = c.bundle().resolve("exec-" + exec.execId() + ".log");
     clear(pidFile, log);
     write(spec, processJson);
-    Process p = runc.startExec(c.id(), c.bundle(), spec, pidFile, log, exec.stdio());
-    return awaitStarted(exec, p, pidFile, log, deadline);
+    Pty pty = exec.stdio().terminal() ? Pty.open() : null;
+    Process p = startOrClose(pty, () -> runc.startExec(c.id(), c.bundle(), spec, pidFile, log, exec.stdio(), pty));
+    return awaitStarted(exec, p, pty, pidFile, log, deadline);
   }
 
-  private long awaitStarted(GuestProcess proc, Process p, Path pidFile, Path log, Instant deadline)
+  /** Spawns runc; closes the pty when even that fails (nobody else would). */
+  private interface Spawn {
+    Process start() throws TtrpcException;
+  }
+
+  private static Process startOrClose(Pty pty, Spawn spawn) throws TtrpcException {
+    try {
+      return spawn.start();
+    } catch (TtrpcException | RuntimeException e) {
+      if (pty != null) {
+        pty.close();
+      }
+      throw e;
+    }
+  }
+
+  private long awaitStarted(GuestProcess proc, Process p, Pty pty, Path pidFile, Path log, Instant deadline)
       throws TtrpcException, InterruptedException {
-    proc.attach(p);
+    proc.attach(p, pty);
     long pid;
     try {
       pid = awaitPid(proc, p, pidFile, log, deadline);
@@ -69,7 +87,7 @@ final class ProcessLauncher {
       proc.exited(new ExitStatus(statusOf(p), Instant.now()));
       throw e;
     }
-    proc.started(pid, null);
+    proc.started(pid, pty == null ? null : pty::resize);
     p.onExit().thenRun(() -> {
       proc.exited(new ExitStatus(statusOf(p), Instant.now()));
       onExit.accept(proc);
