@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs a built Goldilocks tree (`mvn -B package -DskipTests`) into ${GOLDILOCKS_PREFIX:-/opt/goldilocks}:
 #
-#   bin/containerd-shim-goldilocks-v2, bin/goldilocks   launchers (packaging/bin)
+#   bin/containerd-shim-goldilocks-v2, bin/goldilocks   launchers (packaging/bin, shim/src/main/sh)
 #   lib/*.jar                                           the shim and its runtime class path
 #   share/guest/{vmlinuz,initrd.img,...}                the guest image (packaging/target/guest)
 #   etc/goldilocks.toml                                 defaults, written only when absent (local edits are kept)
@@ -42,7 +42,8 @@ chmod 755 "$prefix/lib"
 rm -rf "$prefix/lib.old"
 trap - EXIT
 
-install -m 755 "$repo/packaging/bin/containerd-shim-goldilocks-v2" "$repo/packaging/bin/goldilocks" "$prefix/bin/"
+install -m 755 "$repo/packaging/bin/containerd-shim-goldilocks-v2" "$prefix/bin/"
+install -m 755 "$repo/shim/src/main/sh/goldilocks" "$prefix/bin/goldilocks"   # the CLI's own launcher
 
 guest=$repo/packaging/target/guest
 if [ -f "$guest/vmlinuz" ] && [ -f "$guest/initrd.img" ]; then

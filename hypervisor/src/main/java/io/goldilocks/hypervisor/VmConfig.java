@@ -222,6 +222,8 @@ public final class VmConfig {
       }
       for (SharedDirectory share : shares) {
         check(Files.isDirectory(share.hostPath()), "share directory not found: " + share.hostPath());
+        // virtiofsd splits its -o options at commas and cannot escape one
+        check(!share.hostPath().toString().contains(","), "share path must not contain ',': " + share.hostPath());
       }
       for (DiskImage disk : disks) {
         check(Files.isRegularFile(disk.image()), "disk image not found: " + disk.image());

@@ -32,11 +32,11 @@ public final class QemuCommandLine {
     }
     for (int i = 0; i < config.serialPorts().size(); i++) {
       String name = config.serialPorts().get(i).name();
-      devices.add(new VirtioSerialPort(i, name, layout.serialPortSocket(name)));
+      devices.add(new VirtioSerialPort(i, name, layout.serialPortSocket(i)));
     }
     for (int i = 0; i < config.shares().size(); i++) {
       SharedDirectory share = config.shares().get(i);
-      devices.add(new VhostUserFs(i, share.tag(), layout.virtiofsdSocket(share.tag())));
+      devices.add(new VhostUserFs(i, share.tag(), layout.virtiofsdSocket(i)));
     }
     for (DiskImage disk : config.disks()) {
       devices.add(new VirtioBlkDisk(disk.id(), disk.image()));

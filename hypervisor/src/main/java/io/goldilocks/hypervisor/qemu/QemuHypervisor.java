@@ -62,8 +62,8 @@ public final class QemuHypervisor implements Hypervisor {
     LOG.info("VM {}: booting under {} in {}", config.id(), accelerator, layout.dir());
     List<ChildProcess> started = new ArrayList<>();
     try {
-      for (SharedDirectory share : config.shares()) {
-        started.add(startVirtiofsd(share, layout));
+      for (int i = 0; i < config.shares().size(); i++) {
+        started.add(startVirtiofsd(i, config.shares().get(i), layout));
       }
       List<QemuDevice> devices = QemuCommandLine.devices(config, accelerator.kind(), layout, tscKhz);
       ChildProcess qemu = ChildProcess.start("qemu", QemuCommandLine.argv(qemuBinary, devices), layout.qemuLog(),
@@ -82,9 +82,9 @@ public final class QemuHypervisor implements Hypervisor {
     }
   }
 
-  private ChildProcess startVirtiofsd(SharedDirectory share, RunLayout layout)
+  private ChildProcess startVirtiofsd(int index, SharedDirectory share, RunLayout layout)
       throws IOException, HypervisorException {
-    Path socket = layout.virtiofsdSocket(share.tag());
+    Path socket = layout.virtiofsdSocket(index);
     VirtiofsdCommand command = new VirtiofsdCommand(virtiofsdBinary, socket, share.hostPath());
     ChildProcess child = ChildProcess.start("virtiofsd-" + share.tag(), command.args(),
         layout.virtiofsdLog(share.tag()), layout.virtiofsdPidFile(share.tag()));
@@ -112,8 +112,10 @@ public final class QemuHypervisor implements Hypervisor {
 
   private static void checkSocketPaths(VmConfig config, RunLayout layout) throws InvalidVmConfigException {
     List<Path> sockets = new ArrayList<>(List.of(layout.qmpSocket()));
-    config.serialPorts().forEach(port -> sockets.add(layout.serialPortSocket(port.name())));
-    config.shares().forEach(share -> sockets.add(layout.virtiofsdSocket(share.tag())));
+    for (int i = 0; i < Math.max(config.serialPorts().size(), config.shares().size()); i++) {
+      sockets.add(layout.serialPortSocket(i));
+      sockets.add(layout.virtiofsdSocket(i));
+    }
     for (Path socket : sockets) {
       if (socket.toString().length() > RunLayout.MAX_SOCKET_PATH) {
         throw new InvalidVmConfigException("socket path longer than " + RunLayout.MAX_SOCKET_PATH

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A VM run by QEMU. One monitor thread ({@code vm-monitor-<id>}) waits for QEMU or any helper to end, for whatever
  * reason, and then does the whole teardown: kill the rest, read the console tail, remove the run directory,
- * publish the {@link VmExit}. Every other path (kill, powerOff, close, a failed boot) only makes QEMU end and waits
+ * publish the {@link VmExit}. While waiting it keeps the guest-written console log within bounds. Every other path (kill, powerOff, close, a failed boot) only makes QEMU end and waits
  * for the monitor. Thread-safe.
  */
 final class QemuVirtualMachine implements VirtualMachine {
@@ -41,6 +41,7 @@ final class QemuVirtualMachine implements VirtualMachine {
   private static final Duration QUIT_WAIT = Duration.ofSeconds(5);
   private static final Duration HELPER_GRACE = Duration.ofMillis(500);
   private static final long PROBE_INTERVAL_MS = 50;
+  private static final Duration CONSOLE_CHECK_INTERVAL = Duration.ofSeconds(1);
 
   private final VmConfig config;
   private final Accelerator accelerator;
@@ -50,6 +51,7 @@ final class QemuVirtualMachine implements VirtualMachine {
   private final List<ChildProcess> helpers;
   private final CompletableFuture<VmExit> exit = new CompletableFuture<>();
   private final Thread monitor;
+  private final ConsoleLimit consoleLimit;
   private final Object qmpLock = new Object();
   private QmpClient qmp; // guarded by qmpLock
   private volatile String stopRequest; // why we are stopping it; null while nobody asked
@@ -62,6 +64,7 @@ final class QemuVirtualMachine implements VirtualMachine {
     this.lifecycle = new VmLifecycle(config.id());
     this.qemu = qemu;
     this.helpers = List.copyOf(helpers);
+    this.consoleLimit = new ConsoleLimit(layout.consoleLog(), ConsoleLimit.DEFAULT_MAX_BYTES);
     this.monitor = new Thread(this::supervise, "vm-monitor-" + config.id());
     monitor.setDaemon(true);
   }
@@ -98,10 +101,12 @@ final class QemuVirtualMachine implements VirtualMachine {
   @Override
   public Path serialPortSocket(String name) throws HypervisorException {
     lifecycle.check(VmAction.SERIAL_PORT);
-    if (config.serialPorts().stream().noneMatch(port -> port.name().equals(name))) {
-      throw new HypervisorException(Code.NOT_FOUND, "VM " + id() + " has no serial port named " + name);
+    for (int i = 0; i < config.serialPorts().size(); i++) {
+      if (config.serialPorts().get(i).name().equals(name)) {
+        return layout.serialPortSocket(i);
+      }
     }
-    return layout.serialPortSocket(name);
+    throw new HypervisorException(Code.NOT_FOUND, "VM " + id() + " has no serial port named " + name);
   }
 
   @Override
@@ -128,8 +133,8 @@ final class QemuVirtualMachine implements VirtualMachine {
           return;
         }
       } catch (InterruptedException e) {
+        stop("interrupted while booting"); // before restoring the flag: stop() waits for the teardown
         Thread.currentThread().interrupt();
-        stop("interrupted while booting");
         throw new VmBootException(Code.UNAVAILABLE, "interrupted while VM " + id() + " booted", List.of(), e);
       } catch (Exception e) {
         lastFailure = e;
@@ -288,10 +293,16 @@ final class QemuVirtualMachine implements VirtualMachine {
     List<CompletableFuture<Process>> ends = new ArrayList<>();
     ends.add(qemu.onExit());
     helpers.forEach(helper -> ends.add(helper.onExit()));
-    try {
-      CompletableFuture.anyOf(ends.toArray(CompletableFuture[]::new)).join();
-    } catch (RuntimeException e) {
-      LOG.error("VM {}: waiting for processes failed", id(), e);
+    CompletableFuture<Object> anyEnded = CompletableFuture.anyOf(ends.toArray(CompletableFuture[]::new));
+    while (!anyEnded.isDone()) {
+      try {
+        anyEnded.get(CONSOLE_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        consoleLimit.enforce();
+      } catch (InterruptedException | ExecutionException | RuntimeException e) {
+        LOG.error("VM {}: waiting for processes failed", id(), e);
+        break;
+      }
     }
     VmExit ended;
     try {
@@ -310,17 +321,27 @@ final class QemuVirtualMachine implements VirtualMachine {
     if (requested != null) {
       return new VmExit(VmExit.Reason.STOPPED, -1, requested, List.of());
     }
-    // virtiofsd quits as soon as QEMU closes its socket, which may reach us before QEMU's own exit: give QEMU a
-    // moment, so a guest power-off is not mistaken for a dead helper.
+    // A helper that failed (non-zero status or a signal) is the cause even if QEMU died of it meanwhile.
+    for (ChildProcess helper : helpers) {
+      if (!helper.isAlive() && helper.exitCode() != 0) {
+        return helperDied(helper);
+      }
+    }
+    // virtiofsd exits with status 0 as soon as QEMU closes its socket, which may reach us before QEMU's own exit:
+    // give QEMU a moment, so a guest power-off is not mistaken for a dead helper.
     qemu.awaitExit(HELPER_GRACE);
     for (ChildProcess helper : helpers) {
       if (!helper.isAlive() && qemu.isAlive()) {
-        return new VmExit(VmExit.Reason.HELPER_DIED, -1,
-            helper.name() + " exited with status " + helper.exitCode() + logTail(helper), List.of());
+        return helperDied(helper);
       }
     }
     return new VmExit(VmExit.Reason.QEMU_EXITED, -1,
         "QEMU exited with status " + qemu.exitCode() + logTail(qemu), List.of());
+  }
+
+  private VmExit helperDied(ChildProcess helper) {
+    return new VmExit(VmExit.Reason.HELPER_DIED, -1,
+        helper.name() + " exited with status " + helper.exitCode() + logTail(helper), List.of());
   }
 
   private VmExit tearDown(VmExit cause) {

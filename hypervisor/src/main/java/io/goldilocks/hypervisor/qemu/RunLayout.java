@@ -26,12 +26,16 @@ public record RunLayout(Path dir) {
     return dir.resolve("qemu.pid");
   }
 
-  public Path serialPortSocket(String name) {
-    return dir.resolve("port-" + name + ".sock");
+  /**
+   * Sockets are named by the device's index, not its name: with a 64-character sandbox id under
+   * /run/goldilocks/vm/ a name would overflow sun_path's 107 bytes.
+   */
+  public Path serialPortSocket(int index) {
+    return dir.resolve("port" + index + ".sock");
   }
 
-  public Path virtiofsdSocket(String tag) {
-    return dir.resolve("fs-" + tag + ".sock");
+  public Path virtiofsdSocket(int index) {
+    return dir.resolve("fs" + index + ".sock");
   }
 
   public Path virtiofsdLog(String tag) {

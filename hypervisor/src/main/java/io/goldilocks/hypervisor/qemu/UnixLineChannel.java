@@ -1,5 +1,6 @@
 package io.goldilocks.hypervisor.qemu;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -25,7 +26,7 @@ final class UnixLineChannel implements Closeable {
   private final SocketChannel channel;
   private final Selector selector;
   private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
-  private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+  private final ByteArrayOutputStream line = new ByteArrayOutputStream(); // the partial line read so far
 
   private UnixLineChannel(SocketChannel channel) throws IOException {
     this.channel = channel;

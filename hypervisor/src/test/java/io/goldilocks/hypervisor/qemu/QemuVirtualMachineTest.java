@@ -66,7 +66,7 @@ class QemuVirtualMachineTest {
   }
 
   @Test
-  void bootsTalksSharesAndLeavesNothingWhenTheGuestPowersOff() throws Exception {
+  void bootsTalksSharesPowersOffAndLeavesNothing() throws Exception {
     Path share = Files.createDirectories(temp.resolve("share"));
     Files.writeString(share.resolve("from-host.txt"), "hello from the host");
     VirtualMachine vm = boot(config("vm-a").share(TAG, share)
@@ -85,14 +85,11 @@ class QemuVirtualMachineTest {
     assertThat(vm.status().qemuState()).isEqualTo("running");
     assertThat(echo(vm, "second line")).isEqualTo("echo:second line");
 
-    try (UnixLineChannel channel = UnixLineChannel.connect(vm.serialPortSocket(PORT), Duration.ofSeconds(5))) {
-      channel.writeLine("poweroff", Duration.ofSeconds(5));
-      VmExit exit = vm.awaitExit(Duration.ofSeconds(60)).orElseThrow();
-      assertThat(exit.reason()).isEqualTo(VmExit.Reason.QEMU_EXITED);
-      assertThat(exit.qemuExitCode()).isZero();
-      assertThat(exit.consoleTail()).isNotEmpty();
-    }
-    assertThat(exited.get(5, TimeUnit.SECONDS).reason()).isEqualTo(VmExit.Reason.QEMU_EXITED);
+    VmExit exit = vm.powerOff(Duration.ofSeconds(60));
+    assertThat(exit.reason()).isEqualTo(VmExit.Reason.STOPPED);
+    assertThat(exit.qemuExitCode()).isZero();
+    assertThat(exit.consoleTail()).contains("POWER-BUTTON-PRESSED"); // the guest's own power-off, no QMP quit
+    assertThat(exited.get(5, TimeUnit.SECONDS)).isEqualTo(exit);
     assertNothingLeft(vm, pids);
     assertThatThrownBy(vm::status).isInstanceOf(VmPhaseException.class);
     vm.close();
@@ -166,6 +163,35 @@ class QemuVirtualMachineTest {
     assertThat(VmCleaner.cleanup(vm.runDirectory()).removedDirectory()).isFalse();
   }
 
+  @Test
+  void qemuFailingAtStartIsABootErrorCarryingQemusMessage() throws Exception {
+    Path notAKernel = Files.writeString(temp.resolve("not-a-kernel"), "garbage");
+    VirtualMachine vm = boot(config("vm-f").kernel(notAKernel));
+
+    assertThatThrownBy(() -> vm.awaitReady(echoProbe(), BOOT_DEADLINE))
+        .isInstanceOfSatisfying(VmBootException.class, e -> {
+          assertThat(e.code()).isEqualTo(HypervisorException.Code.UNAVAILABLE);
+          assertThat(e.getMessage()).contains("QEMU exited with status 1").containsIgnoringCase("kernel");
+        });
+    assertThat(vm.runDirectory()).doesNotExist();
+    assertThat(vm.phase()).isEqualTo(VmPhase.EXITED);
+  }
+
+  @Test
+  void aVirtiofsdDyingStopsTheVm() throws Exception {
+    Path share = Files.createDirectories(temp.resolve("share"));
+    VirtualMachine vm = boot(config("vm-g").share(TAG, share));
+    List<PidFile> pids = pidFiles(vm.runDirectory());
+    PidFile virtiofsd = PidFile.read(vm.runDirectory().resolve("virtiofsd-" + TAG + ".pid")).orElseThrow();
+
+    TestKernel.run(null, "kill", "-KILL", Long.toString(virtiofsd.pid()));
+
+    VmExit exit = vm.awaitExit(Duration.ofSeconds(30)).orElseThrow();
+    assertThat(exit.reason()).isEqualTo(VmExit.Reason.HELPER_DIED);
+    assertThat(exit.detail()).contains("virtiofsd-" + TAG);
+    assertNothingLeft(vm, pids);
+  }
+
   private VmConfig.Builder config(String id) {
     return VmConfig.builder(id).kernel(kernel.vmlinuz()).initrd(initramfs).memoryMib(256)
         .runRoot(temp.resolve("run")).serialPort(PORT).kernelArgs("quiet");
@@ -189,6 +215,25 @@ class QemuVirtualMachineTest {
     }
   }
 
+  /** The process group of every live process (field 5 of /proc/<pid>/stat): forked helpers count too. */
+  private static List<Long> processGroupsOfLiveProcesses() throws Exception {
+    List<Long> groups = new ArrayList<>();
+    try (var procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+      for (Path proc : procs) {
+        try {
+          String stat = Files.readString(proc.resolve("stat"));
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          if (!fields[0].equals("Z")) {
+            groups.add(Long.parseLong(fields[2]));
+          }
+        } catch (java.io.IOException gone) {
+          // exited while we looked
+        }
+      }
+    }
+    return groups;
+  }
+
   private static List<PidFile> pidFiles(Path runDir) throws Exception {
     List<PidFile> pids = new ArrayList<>();
     try (var files = Files.newDirectoryStream(runDir, "*.pid")) {
@@ -197,8 +242,10 @@ class QemuVirtualMachineTest {
     return pids;
   }
 
-  private static void assertNothingLeft(VirtualMachine vm, List<PidFile> pids) {
+  private static void assertNothingLeft(VirtualMachine vm, List<PidFile> pids) throws Exception {
     assertThat(pids).isNotEmpty().noneMatch(PidFile::isAlive);
+    List<Long> groups = pids.stream().map(PidFile::pid).toList();
+    assertThat(processGroupsOfLiveProcesses()).as("process groups still alive").doesNotContainAnyElementsOf(groups);
     assertThat(vm.runDirectory()).doesNotExist();
     assertThat(vm.phase()).isIn(VmPhase.EXITED, VmPhase.CLOSED);
   }

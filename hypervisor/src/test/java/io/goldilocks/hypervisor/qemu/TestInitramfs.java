@@ -9,13 +9,13 @@ import java.util.List;
 
 /**
  * A tiny busybox initramfs for hypervisor tests; its /init (test resource {@code test-init.sh}) loads the virtio
- * modules, prints {@link #BOOT_MARKER}, echoes lines on the serial port named by {@code gl.echo=}, and exercises
+ * modules, prints {@link #BOOT_MARKER}, powers off when the ACPI power button is pressed, echoes lines on the serial port named by {@code gl.echo=}, and exercises
  * the virtio-fs share named by {@code gl.share=}.
  */
 final class TestInitramfs {
   static final String BOOT_MARKER = "GOLDILOCKS-TEST-GUEST-UP";
   static final List<String> MODULES =
-      List.of("virtio_ring", "virtio", "virtio_mmio", "virtio_console", "fuse", "virtiofs");
+      List.of("virtio_ring", "virtio", "virtio_mmio", "virtio_console", "fuse", "virtiofs", "evdev", "button");
 
   private TestInitramfs() {}
 

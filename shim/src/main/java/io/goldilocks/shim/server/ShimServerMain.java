@@ -7,12 +7,11 @@ import io.goldilocks.shim.launch.BundleFiles;
 import io.goldilocks.shim.launch.ShimFlags;
 import io.goldilocks.shim.launch.ShimGroup;
 import io.goldilocks.shim.sandbox.GoldilocksConfig;
+import io.goldilocks.shim.sandbox.GuestSandboxFactory;
 import io.goldilocks.shim.sandbox.SandboxFactory;
 import io.goldilocks.shim.service.TaskService;
 import io.goldilocks.shim.task.SandboxHost;
 import io.goldilocks.shim.task.TaskManager;
-import io.goldilocks.ttrpc.Code;
-import io.goldilocks.ttrpc.TtrpcException;
 import io.goldilocks.ttrpc.TtrpcServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +51,8 @@ public final class ShimServerMain {
     EventQueue queue = new EventQueue(sender);
     EventOrdering ordering = new EventOrdering(queue);
     TaskManager[] tasks = new TaskManager[1];
-    SandboxFactory factory = config -> sandboxFactory().boot(config);
+    // built on first use: QEMU and the guest image are looked at when the first container arrives
+    SandboxFactory factory = config -> GuestSandboxFactory.qemu().boot(config);
     SandboxHost host = new SandboxHost(factory,
         () -> GoldilocksConfig.load().sandbox(group.sandboxId()).build(), e -> tasks[0].onSandboxEvent(e));
     tasks[0] = new TaskManager(host, ordering, flags.namespace(), () -> exitWhenStillIdle(tasks[0], stop));
@@ -96,13 +96,4 @@ public final class ShimServerMain {
     timer.start();
   }
 
-  private static SandboxFactory sandboxFactory() throws TtrpcException {
-    // TODO(shim): call GuestSandboxFactory.qemu() directly once the sandbox branch's implementation is merged.
-    try {
-      return (SandboxFactory) Class.forName("io.goldilocks.shim.sandbox.GuestSandboxFactory").getMethod("qemu")
-          .invoke(null);
-    } catch (ReflectiveOperationException e) {
-      throw new TtrpcException(Code.UNIMPLEMENTED, "no sandbox implementation on the class path: " + e, e);
-    }
-  }
 }
