@@ -248,9 +248,13 @@ public final class TaskManager {
     host.acquire().update(id, linuxResourcesJson);
   }
 
+  /** Sets a terminal's size; 0x0 (what ctr sends when its own terminal has no size) changes nothing, as runc's. */
   public void resizePty(String id, String execId, int width, int height) throws TtrpcException {
     Container container = container(id);
     container.process(execId);
+    if (width == 0 || height == 0) {
+      return;
+    }
     host.acquire().resizeTty(container.ref(execId), width, height);
   }
 
