@@ -149,7 +149,7 @@ class CtrRunTest {
     containerd.ctr("task", "kill", "-s", "SIGTERM", id).requireSuccess();
     awaitStopped(id);
     CommandResult delete = containerd.ctr("task", "delete", id).requireSuccess();
-    assertThat(delete.stdout() + delete.stderr()).contains("143");
+    assertThat(delete.stdout() + delete.stderr()).contains("exit code 143");
     containerd.ctr("containers", "rm", id).requireSuccess();
     assertNothingLeft(id);
   }
@@ -161,7 +161,8 @@ class CtrRunTest {
         "sleep", "600").requireSuccess();
     containerd.ctr("task", "kill", "-s", "SIGKILL", id).requireSuccess();
     awaitStopped(id);
-    assertThat(containerd.ctr("task", "delete", id).requireSuccess().stdout()).contains("137");
+    CommandResult delete = containerd.ctr("task", "delete", id).requireSuccess();
+    assertThat(delete.stdout() + delete.stderr()).contains("exit code 137");
     containerd.ctr("containers", "rm", id).requireSuccess();
     assertNothingLeft(id);
   }

@@ -1,5 +1,6 @@
 package io.goldilocks.shim.task;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.goldilocks.shim.events.EventOrdering;
 import io.goldilocks.shim.events.TaskEvent;
 import io.goldilocks.shim.io.ProcessIo;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskManager {
   private static final Logger log = LoggerFactory.getLogger(TaskManager.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SandboxHost host;
   private final EventOrdering events;
@@ -69,8 +71,10 @@ public final class TaskManager {
   }
 
   private Container createReserved(CreateConfig config) throws TtrpcException {
-    Path rootfs = config.bundle().resolve(BundleFiles.ROOTFS);
     byte[] spec = readSpec(config.bundle());
+    // with mounts, the rootfs is <bundle>/rootfs (mounted here, as runc's shim does); without, the spec's root.path
+    Path rootfs = config.rootfs().isEmpty() ? specRoot(config.bundle(), spec)
+        : config.bundle().resolve(BundleFiles.ROOTFS);
     boolean mounted = false;
     ProcessIo io = null;
     try {
@@ -335,6 +339,21 @@ public final class TaskManager {
       return Files.readAllBytes(config);
     } catch (IOException e) {
       throw new TtrpcException(Code.INVALID_ARGUMENT, "cannot read OCI spec " + config + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The spec's {@code root.path}, relative to the bundle unless absolute (the OCI rule). */
+  static Path specRoot(Path bundle, byte[] spec) throws TtrpcException {
+    try {
+      String root = JSON.readTree(spec).path("root").path("path").asText("");
+      if (root.isEmpty()) {
+        throw TtrpcException.invalidArgument("the OCI spec in %s has no root.path and Create passed no rootfs mounts",
+            bundle);
+      }
+      return bundle.resolve(root);
+    } catch (IOException e) {
+      throw new TtrpcException(Code.INVALID_ARGUMENT, "the OCI spec in " + bundle + " is not JSON: " + e.getMessage(),
+          e);
     }
   }
 

@@ -84,7 +84,7 @@ class TaskServiceTest {
 
   private void createAndStart(String id) throws Exception {
     Path bundle = Files.createDirectories(dir.resolve(id));
-    Files.writeString(bundle.resolve("config.json"), "{}");
+    Files.writeString(bundle.resolve("config.json"), "{\"root\":{\"path\":\"rootfs\"}}");
     CreateTaskResponse created = call("Create", CreateTaskRequest.newBuilder().setId(id)
         .setBundle(bundle.toString()).build(), CreateTaskResponse.parser());
     assertThat(created.getPid()).isZero();

@@ -49,7 +49,8 @@ class TaskManagerTest {
 
   private Path bundle(String id) throws Exception {
     Path bundle = Files.createDirectories(dir.resolve(id));
-    Files.writeString(bundle.resolve("config.json"), "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"]}}");
+    Files.writeString(bundle.resolve("config.json"),
+        "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"]},\"root\":{\"path\":\"rootfs\"}}");
     return bundle;
   }
 
