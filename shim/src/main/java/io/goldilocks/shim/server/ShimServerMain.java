@@ -15,8 +15,11 @@ import io.goldilocks.shim.task.TaskManager;
 import io.goldilocks.ttrpc.TtrpcServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -63,6 +66,7 @@ public final class ShimServerMain {
     Files.createDirectories(socket.getParent());
     server.listen(socket);
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+    Object socketIdentity = Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
     log.info("goldilocks shim serving group {} (sandbox {}) of namespace {} on {}", group.id(), group.sandboxId(),
         group.namespace(), socket);
 
@@ -73,10 +77,24 @@ public final class ShimServerMain {
     host.shutdown();
     queue.close(Duration.ofSeconds(10));
     sender.close();
-    Files.deleteIfExists(socket);
+    removeIfStillOurs(socket, socketIdentity);
     log.info("shim for group {} stopped", group.id());
     ShimLogging.flush();
     System.exit(0);
+  }
+
+  /**
+   * Removes the socket file unless it is no longer ours: while the VM was torn down, a new {@code start} for the same
+   * id may have found the socket dead and bound a new server at the same path.
+   */
+  private static void removeIfStillOurs(Path socket, Object identity) {
+    try {
+      if (Objects.equals(Files.readAttributes(socket, BasicFileAttributes.class).fileKey(), identity)) {
+        Files.deleteIfExists(socket);
+      }
+    } catch (IOException gone) {
+      // already removed (the ttrpc server removes the files it bound): nothing to do
+    }
   }
 
   /** After the last task is deleted: stop if nothing new arrived within {@link #IDLE_EXIT}. */
