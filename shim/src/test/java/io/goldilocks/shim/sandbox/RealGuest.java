@@ -15,11 +15,11 @@ import java.util.concurrent.TimeUnit;
  * Test support for real-VM tests: the host requirements, a busybox rootfs from busybox-static, sandbox configs under a
  * private runtime root, and the checks that nothing was left behind. Thread-safe (stateless).
  */
-final class RealGuest {
+public final class RealGuest {
   private RealGuest() {}
 
   /** Skips (dev machine) or fails (CI) unless QEMU, virtiofsd, root and a built guest image are here. */
-  static GoldilocksConfig requireHost() throws TtrpcException {
+  public static GoldilocksConfig requireHost() throws TtrpcException {
     HostRequirements.requireRoot();
     HostRequirements.requireExecutable("qemu-system-x86_64");
     HostRequirements.requireExecutable("/usr/lib/qemu/virtiofsd");
@@ -31,12 +31,12 @@ final class RealGuest {
   }
 
   /** A sandbox config under {@code runtimeRoot} with test-friendly deadlines. */
-  static SandboxConfig.Builder sandbox(GoldilocksConfig config, String id, Path runtimeRoot) {
+  public static SandboxConfig.Builder sandbox(GoldilocksConfig config, String id, Path runtimeRoot) {
     return config.sandbox(id).runtimeRoot(runtimeRoot).bootDeadline(Duration.ofSeconds(120));
   }
 
   /** A rootfs with busybox-static and its applets, plus /etc/passwd. */
-  static Path busyboxRootfs(Path dir) throws IOException, InterruptedException {
+  public static Path busyboxRootfs(Path dir) throws IOException, InterruptedException {
     Path bin = Files.createDirectories(dir.resolve("bin"));
     for (String d : List.of("tmp", "proc", "dev", "sys", "etc")) {
       Files.createDirectories(dir.resolve(d));
@@ -55,7 +55,7 @@ final class RealGuest {
   }
 
   /** What of a sandbox is still on the host: processes naming it, mounts under the root, its directories. */
-  static List<String> leftovers(String sandboxId, Path runtimeRoot) throws IOException {
+  public static List<String> leftovers(String sandboxId, Path runtimeRoot) throws IOException {
     List<String> left = new ArrayList<>();
     for (String mount : Files.readAllLines(Path.of("/proc/mounts"))) {
       if (mount.contains(runtimeRoot.toString())) {
@@ -79,14 +79,14 @@ final class RealGuest {
   }
 
   /** The QEMU process of a sandbox (from the pid file the hypervisor writes). */
-  static ProcessHandle qemuOf(String sandboxId, Path runtimeRoot) throws IOException {
+  public static ProcessHandle qemuOf(String sandboxId, Path runtimeRoot) throws IOException {
     Path pidFile = runtimeRoot.resolve("vm").resolve(sandboxId).resolve("qemu.pid");
     long pid = Long.parseLong(Files.readString(pidFile).strip().split("\\s+")[0]); // "pid starttime"
     return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no QEMU process " + pid));
   }
 
   /** Sends a signal with kill(1). */
-  static void kill(String signal, long pid) throws IOException, InterruptedException {
+  public static void kill(String signal, long pid) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
     if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("kill -" + signal + " " + pid + " failed");
