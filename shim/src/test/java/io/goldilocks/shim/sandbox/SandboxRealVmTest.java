@@ -142,8 +142,9 @@ class SandboxRealVmTest {
     String id = "sbx-frozen";
     Sandbox sandbox = factory.boot(RealGuest.sandbox(config, id, runtimeRoot)
         .healthInterval(Duration.ofSeconds(1)).healthDeadline(Duration.ofSeconds(5)).build());
-    ProcessHandle qemu = RealGuest.qemuOf(id, runtimeRoot);
+    ProcessHandle qemu = null;
     try {
+      qemu = RealGuest.qemuOf(id, runtimeRoot);
       sandbox.createContainer(new ContainerConfig("c1", spec(false, "sleep", "1000").toJson(), rootfs, false,
           Stdio.none()));
       sandbox.startContainer("c1");
@@ -155,6 +156,7 @@ class SandboxRealVmTest {
     } finally {
       sandbox.shutdown();
     }
+    assertThat(qemu).isNotNull();
     assertThat(qemu.isAlive()).as("the frozen QEMU was killed").isFalse();
     assertThat(RealGuest.leftovers(id, runtimeRoot)).isEmpty();
   }
