@@ -190,11 +190,11 @@ class RuncAgentTest {
 
   /** The container's freezer state as the kernel sees it (cgroup v1 freezer or v2 cgroup.freeze). */
   private String freezerState() throws Exception {
-    Path v1 = Path.of("/sys/fs/cgroup/freezer", h.cgroupParent, "c", "freezer.state");
+    Path v1 = Path.of("/sys/fs/cgroup/freezer", h.cgroupParent, "c", "ctr", "freezer.state");
     if (Files.isDirectory(Path.of("/sys/fs/cgroup/freezer"))) {
       return Files.readString(v1).strip();
     }
-    String v2 = Files.readString(Path.of("/sys/fs/cgroup", h.cgroupParent, "c", "cgroup.freeze")).strip();
+    String v2 = Files.readString(Path.of("/sys/fs/cgroup", h.cgroupParent, "c", "ctr", "cgroup.freeze")).strip();
     return v2.equals("1") ? "FROZEN" : "THAWED";
   }
 
@@ -213,6 +213,27 @@ class RuncAgentTest {
     assertThat(second.getExited().getExecId()).isEmpty();
     assertThat(second.getExited().getExitStatus()).isEqualTo(137);
     assertThat(second.getSequence()).isEqualTo(first.getSequence() + 1);
+    events.close();
+  }
+
+  @Test
+  void anOomKillInsideARunningContainerIsReported() throws Exception {
+    ClientStream<EventsRequest, Event> events = h.client.stream(Agent.SERVICE, "Events",
+        EventsRequest.getDefaultInstance(), Event.parser(), AgentHarness.CALL, false);
+    java.util.Map<String, Object> spec = io.goldilocks.agent.json.Json.parseObject(
+        AgentHarness.spec("sh", "-c", "sh -c \"x=\\$(head -c 200000000 /dev/zero | tr '\\\\0' a)\"; sleep 3; exit 9"));
+    long limit = 16L << 20;
+    io.goldilocks.agent.json.Json.object(spec, "linux").put("resources",
+        java.util.Map.of("memory", java.util.Map.of("limit", limit, "swap", limit)));
+    h.create("oom", io.goldilocks.agent.json.Json.write(spec), AgentHarness.stdio(false));
+    h.start("oom");
+    assertThat(h.await("oom", "").getExitStatus()).isEqualTo(9); // the hog was killed, its parent lived on
+    List<Event> seen = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      seen.add(events.receive(Duration.ofSeconds(30)));
+    }
+    assertThat(seen).anySatisfy(e -> assertThat(e.getOom().getContainerId()).isEqualTo("oom"));
+    assertThat(seen).anySatisfy(e -> assertThat(e.getExited().getExitStatus()).isEqualTo(9));
     events.close();
   }
 

@@ -85,7 +85,7 @@ public final class ContainerManager {
     String guestSpec = spec.rewrite(id, config.ociSpecJson(), config.rootfs(), config.stdio().terminal());
     Path bundle = bundles.resolve(id);
     GuestProcess init = new GuestProcess(id, "", config.stdio(), outputCapacity);
-    Container c = new Container(id, bundle, spec.cgroupPath(id), init);
+    Container c = new Container(id, bundle, spec.cgroupPath(id), spec.groupPath(id), init);
     if (containers.putIfAbsent(id, c) != null) {
       throw TtrpcException.alreadyExists("container %s already exists", id);
     }
@@ -107,7 +107,7 @@ public final class ContainerManager {
       c.state().require(id, "start", ContainerState.CREATED);
       try {
         long pid = launcher.startInit(c, deadline);
-        c.transition(ContainerState.RUNNING, "start");
+        c.started();
         return pid;
       } catch (TtrpcException e) {
         c.stopped();
@@ -256,6 +256,7 @@ public final class ContainerManager {
       containers.remove(id, c);
       oom.forget(id);
       c.processes().forEach(GuestProcess::release);
+      cgroups.removeEmpty(c.groupPath());
       deleteTree(c.bundle());
     } finally {
       c.operationLock().unlock();
@@ -303,18 +304,24 @@ public final class ContainerManager {
     return new ArrayList<>(containers.values());
   }
 
-  /** Called once per started process after its status was recorded. */
-  private void processExited(GuestProcess p) {
+  /**
+   * Records a started process's exit. The container is STOPPED before the init's status becomes visible, so a
+   * caller whose wait returned sees the stopped container (and may remove it).
+   */
+  private void processExited(GuestProcess p, ExitStatus status) {
     Container c = containers.get(p.containerId());
-    if (c == null) {
-      return;
+    if (c != null && p.isInit() && c.init() == p) {
+      c.stopped();
+    }
+    p.exited(status);
+    if (c == null || c.init() != p && !c.execs().contains(p)) {
+      return; // removed meanwhile
     }
     oom.check(c);
     if (!p.isInit()) {
       publishExit(p);
       return;
     }
-    c.stopped();
     CompletableFuture<?>[] execExits = c.execs().stream().map(GuestProcess::exitFuture)
         .toArray(CompletableFuture[]::new);
     CompletableFuture.allOf(execExits).orTimeout(EXEC_DRAIN.toMillis(), TimeUnit.MILLISECONDS)
