@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 /** A unary call in flight on the client: completes with the response payload or a TtrpcException. Thread-safe. */
 final class UnaryCall implements ClientCall {
   final CompletableFuture<ByteString> result = new CompletableFuture<>();
+  volatile int streamId; // set once the request is written
 
   @Override
   public boolean onFrame(Frame frame) {
@@ -17,9 +18,8 @@ final class UnaryCall implements ClientCall {
     }
     try {
       Response response = Response.parseFrom(frame.payload());
-      if (!response.hasStatus()) {
-        fail(TtrpcException.internal("response without a status"));
-      } else if (response.getStatus().getCode() != Code.OK.value()) {
+      // Go ttrpc servers leave the status out on success (a nil *Status), so absent means OK.
+      if (response.getStatus().getCode() != Code.OK.value()) {
         fail(Statuses.toException(response.getStatus()));
       } else {
         result.complete(response.getPayload());

@@ -30,7 +30,8 @@ final class EchoService {
   /**
    * Text commands: "error:CODE:message" throws that status; "boom" throws a plain exception; "sleep" sleeps
    * sleep_millis (noting cancellation); "block" waits for {@link #release}; "metadata:KEY" answers the values sent
-   * for KEY joined by ','; "deadline" answers whether the call has one. Anything else is echoed with its data.
+   * for KEY joined by ','; "deadline" answers whether the call has one; "big:N" answers N bytes of data; "null"
+   * returns null. Anything else is echoed with its data.
    */
   private EchoResponse echo(CallContext ctx, EchoRequest request) throws Exception {
     started.incrementAndGet();
@@ -50,6 +51,13 @@ final class EchoService {
     }
     if (text.startsWith("metadata:")) {
       return reply(String.join(",", ctx.metadata().all(text.substring("metadata:".length()))));
+    }
+    if (text.startsWith("big:")) {
+      return EchoResponse.newBuilder().setData(ByteString.copyFrom(new byte[Integer.parseInt(text.substring(4))]))
+          .build();
+    }
+    if (text.equals("null")) {
+      return null;
     }
     if (text.equals("deadline")) {
       return reply(ctx.deadline().isPresent() ? "has deadline" : "no deadline");
@@ -85,11 +93,17 @@ final class EchoService {
     }
   }
 
-  /** Answers once the client closed its side: the message count in index, the CRC32 of all data in text. */
+  /**
+   * Answers once the client closed its side: the message count in index, the CRC32 of all data in text. A message
+   * with text "forget" makes the handler return without answering (a handler bug the server must report).
+   */
   private void collect(CallContext ctx, ServerStream<EchoRequest, EchoResponse> stream) throws Exception {
     CRC32 crc = new CRC32();
     int count = 0;
     for (EchoRequest m = stream.receive(); m != null; m = stream.receive()) {
+      if (m.getText().equals("forget")) {
+        return;
+      }
       crc.update(m.getData().asReadOnlyByteBuffer());
       count++;
     }

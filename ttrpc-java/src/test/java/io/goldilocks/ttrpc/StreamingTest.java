@@ -219,4 +219,28 @@ class StreamingTest {
       assertThat(stream.receive(Duration.ofSeconds(5)).getText()).isEqualTo("small");
     }
   }
+
+  @Test
+  void clientStreamingHandlerThatNeverAnswersIsInternal() throws Exception {
+    client = Endpoint.UNIX_SOCKET.connect(server, dir);
+
+    try (var stream = open("Collect", request("forget"), true)) {
+      assertThatThrownBy(stream::receive)
+          .isInstanceOfSatisfying(TtrpcException.class, e -> assertThat(e.code()).isEqualTo(Code.INTERNAL));
+    }
+  }
+
+  @Test
+  void closingAStreamEarlyCancelsItLocallyAndConnectionLives() throws Exception {
+    client = Endpoint.UNIX_SOCKET.connect(server, dir);
+    var stream = open("Chat", request("one"), true);
+    assertThat(stream.receive().getText()).isEqualTo("one");
+
+    stream.close();
+
+    assertThatThrownBy(stream::receive)
+        .isInstanceOfSatisfying(TtrpcException.class, e -> assertThat(e.code()).isEqualTo(Code.CANCELLED));
+    assertThat(client.call(EchoService.NAME, "Echo", request("after"), EchoResponse.parser(), CallOptions.none())
+        .getText()).isEqualTo("after");
+  }
 }

@@ -146,4 +146,23 @@ class UnaryCallTest {
         .isInstanceOfSatisfying(TtrpcException.class, e -> assertThat(e.code()).isEqualTo(Code.RESOURCE_EXHAUSTED));
     assertThat(call(request("after"), CallOptions.none()).getText()).isEqualTo("after");
   }
+
+  @ParameterizedTest
+  @EnumSource(Endpoint.class)
+  void oversizedResponseBecomesResourceExhaustedAndConnectionLives(Endpoint endpoint) throws Exception {
+    client = endpoint.connect(server, dir);
+
+    assertThatThrownBy(() -> call(request("big:" + (5 << 20)), CallOptions.none()))
+        .isInstanceOfSatisfying(TtrpcException.class, e -> assertThat(e.code()).isEqualTo(Code.RESOURCE_EXHAUSTED));
+    assertThat(call(request("big:1000"), CallOptions.none()).getData().size()).isEqualTo(1000);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Endpoint.class)
+  void handlerReturningNullIsInternal(Endpoint endpoint) throws Exception {
+    client = endpoint.connect(server, dir);
+
+    assertThatThrownBy(() -> call(request("null"), CallOptions.none()))
+        .isInstanceOfSatisfying(TtrpcException.class, e -> assertThat(e.code()).isEqualTo(Code.INTERNAL));
+  }
 }
