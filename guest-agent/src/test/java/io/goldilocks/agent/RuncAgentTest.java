@@ -114,7 +114,7 @@ class RuncAgentTest {
     in.closeSend();
     assertThat(in.receive().getBytesWritten()).isEqualTo(6);
     String text = new String(AgentHarness.drain(out), StandardCharsets.UTF_8);
-    assertThat(text).contains("/dev/pts/0\r\n").contains("40 100\r\n").contains("got:hello\r\n");
+    assertThat(text).startsWith("/dev/pts/0\r\n").contains("40 100\r\n").contains("got:hello\r\n");
     assertThat(h.await("t", "").getExitStatus()).isEqualTo(6);
     assertThat(h.readAll("t", "", OutputStream.STDERR)).isEmpty();
   }
@@ -235,6 +235,51 @@ class RuncAgentTest {
     assertThat(seen).anySatisfy(e -> assertThat(e.getOom().getContainerId()).isEqualTo("oom"));
     assertThat(seen).anySatisfy(e -> assertThat(e.getExited().getExitStatus()).isEqualTo(9));
     events.close();
+  }
+
+  @Test
+  void killingAContainerThatNeverStartedStopsItWith128PlusSignal() throws Exception {
+    ClientStream<EventsRequest, Event> events = h.client.stream(Agent.SERVICE, "Events",
+        EventsRequest.getDefaultInstance(), Event.parser(), AgentHarness.CALL, false);
+    h.create("c", AgentHarness.spec("true"), AgentHarness.stdio(false));
+    h.signal("c", "", 9, false);
+    assertThat(h.await("c", "").getExitStatus()).isEqualTo(137);
+    Event e = events.receive(Duration.ofSeconds(30));
+    assertThat(e.getExited().getContainerId()).isEqualTo("c");
+    assertThat(e.getExited().getPid()).isZero();
+    assertThatThrownBy(() -> h.start("c"))
+        .satisfies(t -> assertThat(((TtrpcException) t).code()).isEqualTo(Code.FAILED_PRECONDITION));
+    h.remove("c", false);
+    events.close();
+  }
+
+  @Test
+  void statsComeFromCgroupV2OrAreRefusedWithoutIt() throws Exception {
+    h.run("c", false, "sleep", "1000");
+    ContainerRequest req = ContainerRequest.newBuilder().setContainerId("c").build();
+    if (Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
+      io.goldilocks.api.agent.v1.StatsResponse s = h.call("Stats", req,
+          io.goldilocks.api.agent.v1.StatsResponse.parser());
+      assertThat(s.getPids().getCurrent()).isEqualTo(1);
+      assertThat(s.getMemory().getUsage()).isPositive();
+      assertThat(s.getCpu().getUsageUsec()).isPositive();
+    } else {
+      assertThatThrownBy(() -> h.call("Stats", req, io.goldilocks.api.agent.v1.StatsResponse.parser()))
+          .satisfies(t -> assertThat(((TtrpcException) t).code()).isEqualTo(Code.FAILED_PRECONDITION));
+    }
+  }
+
+  @Test
+  void anExecCanHaveATerminal() throws Exception {
+    h.run("c", false, "sleep", "1000");
+    h.call("ExecProcess", io.goldilocks.api.agent.v1.ExecProcessRequest.newBuilder().setContainerId("c")
+        .setExecId("tty").setProcess(ByteString.copyFromUtf8(io.goldilocks.agent.json.Json.write(
+            AgentHarness.process("sh", "-c", "tty; exit 2"))))
+        .setStdio(io.goldilocks.api.agent.v1.Stdio.newBuilder().setTerminal(true).setStdout(true)).build(),
+        io.goldilocks.api.agent.v1.ExecProcessResponse.parser());
+    assertThat(new String(h.readAll("c", "tty", OutputStream.STDOUT), StandardCharsets.UTF_8))
+        .isEqualTo("/dev/pts/0\r\n");
+    assertThat(h.await("c", "tty").getExitStatus()).isEqualTo(2);
   }
 
   @Test
