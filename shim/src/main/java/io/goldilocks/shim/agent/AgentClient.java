@@ -87,6 +87,28 @@ public final class AgentClient implements AutoCloseable {
     return r;
   }
 
+  /**
+   * Agent-ready: repeats {@link #checkHealth} with {@code perAttempt} deadlines until one is answered or
+   * {@code total} has passed (DEADLINE_EXCEEDED). A guest still booting leaves the request unanswered, hence the
+   * retries; a closed connection (UNAVAILABLE) or a wrong answer fails at once.
+   */
+  public CheckResponse awaitReady(Duration total, Duration perAttempt) throws TtrpcException {
+    long end = System.nanoTime() + total.toNanos();
+    while (true) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        throw TtrpcException.deadlineExceeded("the agent did not answer a health check within %s", total);
+      }
+      try {
+        return checkHealth(Duration.ofNanos(Math.min(left, perAttempt.toNanos())));
+      } catch (TtrpcException e) {
+        if (e.code() != io.goldilocks.ttrpc.Code.DEADLINE_EXCEEDED) {
+          throw e;
+        }
+      }
+    }
+  }
+
   public void createSandbox(CreateSandboxRequest request) throws TtrpcException {
     unary("CreateSandbox", request, Empty.parser(), config.callTimeout());
   }

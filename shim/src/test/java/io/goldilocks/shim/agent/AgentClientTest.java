@@ -105,7 +105,7 @@ class AgentClientTest {
 
   @Test
   void healthReportsTheAgentAndItsKernel() throws Exception {
-    CheckResponse health = client.checkHealth(Duration.ofSeconds(10));
+    CheckResponse health = client.awaitReady(Duration.ofSeconds(30), Duration.ofSeconds(5));
     assertThat(health.getAgentVersion()).isNotEmpty();
     assertThat(health.getKernelRelease()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/osrelease"))
         .strip());
