@@ -186,6 +186,9 @@ class RuncAgentTest {
     assertThat(freezerState()).isEqualTo("THAWED");
     h.exec("c", "e1", false, "true");
     assertThat(h.await("c", "e1").getExitStatus()).isEqualTo(0);
+    h.containerCall("PauseContainer", "c");
+    h.remove("c", true); // a frozen container dies once thawed: remove must not hang on it
+    assertThat(h.runcRoot().resolve("c")).doesNotExist();
   }
 
   /** The container's freezer state as the kernel sees it (cgroup v1 freezer or v2 cgroup.freeze). */

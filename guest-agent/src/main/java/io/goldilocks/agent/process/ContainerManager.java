@@ -266,7 +266,11 @@ public final class ContainerManager {
   private void killForRemoval(Container c, boolean paused) throws TtrpcException, InterruptedException {
     runc.kill(c.id(), SIGKILL, true);
     if (paused) {
-      runc.resume(c.id()); // frozen tasks die only once thawed
+      try {
+        runc.resume(c.id()); // frozen tasks die only once thawed
+      } catch (TtrpcException e) {
+        // runc kill --all already thawed it (cgroup v1 freezes, signals, thaws), or it is gone: nothing to do
+      }
     }
     List<GuestProcess> all = c.processes();
     CompletableFuture<?>[] exits = all.stream().map(GuestProcess::exitFuture).toArray(CompletableFuture[]::new);
