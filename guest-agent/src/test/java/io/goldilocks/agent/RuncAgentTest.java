@@ -286,6 +286,22 @@ class RuncAgentTest {
   }
 
   @Test
+  void updateChangesTheMemoryLimitAndRefusesMalformedResources() throws Exception {
+    h.run("c", false, "sleep", "1000");
+    long limit = 48L << 20;
+    h.call("UpdateContainer", io.goldilocks.api.agent.v1.UpdateContainerRequest.newBuilder().setContainerId("c")
+        .setResources(ByteString.copyFromUtf8("{\"memory\":{\"limit\":" + limit + ",\"swap\":" + limit + "}}"))
+        .build(), Empty.parser());
+    Path v1 = Path.of("/sys/fs/cgroup/memory", h.cgroupParent, "c", "ctr", "memory.limit_in_bytes");
+    Path v2 = Path.of("/sys/fs/cgroup", h.cgroupParent, "c", "ctr", "memory.max");
+    assertThat(Files.readString(Files.exists(v1) ? v1 : v2).strip()).isEqualTo(Long.toString(limit));
+    assertThatThrownBy(() -> h.call("UpdateContainer", io.goldilocks.api.agent.v1.UpdateContainerRequest
+        .newBuilder().setContainerId("c").setResources(ByteString.copyFromUtf8("{\"memory\":")).build(),
+        Empty.parser()))
+        .satisfies(t -> assertThat(((TtrpcException) t).code()).isEqualTo(Code.INVALID_ARGUMENT));
+  }
+
+  @Test
   void removeNeedsForceWhileRunningAndForgetsEverything() throws Exception {
     h.run("c", false, "sleep", "1000");
     assertThatThrownBy(() -> h.remove("c", false))

@@ -221,9 +221,14 @@ public final class ContainerManager {
     }
   }
 
-  /** Applies new LinuxResources (JSON) with {@code runc update}. */
+  /** Applies new LinuxResources (JSON) with {@code runc update}; INVALID_ARGUMENT unless it is a JSON object. */
   public void update(String id, byte[] resourcesJson) throws TtrpcException {
     Container c = get(id);
+    try {
+      io.goldilocks.agent.json.Json.parseObject(new String(resourcesJson, StandardCharsets.UTF_8));
+    } catch (io.goldilocks.agent.json.JsonException e) {
+      throw TtrpcException.invalidArgument("resources of %s are not a JSON object: %s", id, e.getMessage());
+    }
     c.state().require(id, "update", ContainerState.RUNNING, ContainerState.PAUSED);
     runc.update(id, resourcesJson);
   }

@@ -146,7 +146,8 @@ class AgentClientTest {
     create("c1", "sleep 1000", false);
     int init = client.startContainer("c1");
     int exec = client.execProcess(ExecProcessRequest.newBuilder().setContainerId("c1").setExecId("e1")
-        .setProcess(ByteString.copyFromUtf8("{\"args\":[\"sleep\",\"1000\"],\"cwd\":\"/\",\"env\":[\"PATH=/bin\"]}")).build());
+        .setProcess(ByteString.copyFromUtf8(
+            "{\"args\":[\"sleep\",\"1000\"],\"cwd\":\"/\",\"env\":[\"PATH=/bin\"]}")).build());
     List<ProcessPid> pids = client.listPids("c1");
     assertThat(pids).extracting(ProcessPid::getPid).contains(init, exec);
     assertThatThrownBy(() -> client.waitProcess("c1", "e1", Duration.ofMillis(300)))
