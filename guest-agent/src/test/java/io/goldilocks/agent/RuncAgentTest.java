@@ -72,6 +72,15 @@ class RuncAgentTest {
     assertThat(h.await("c", "seven").getExitStatus()).isEqualTo(7);
     assertThatThrownBy(() -> h.signal("c", "seven", 9, false))
         .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND));
+    // an exited exec is forgotten on request and its id reused; a running one cannot be
+    io.goldilocks.api.agent.v1.ProcessRequest seven = io.goldilocks.api.agent.v1.ProcessRequest.newBuilder()
+        .setContainerId("c").setExecId("seven").build();
+    h.call("RemoveProcess", seven, Empty.parser());
+    assertThatThrownBy(() -> h.await("c", "seven"))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND));
+    h.exec("c", "seven", false, "sleep", "1000");
+    assertThatThrownBy(() -> h.call("RemoveProcess", seven, Empty.parser()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.FAILED_PRECONDITION));
   }
 
   @Test

@@ -286,6 +286,24 @@ public final class ContainerManager {
     }
   }
 
+  /** Forgets an exited exec: FAILED_PRECONDITION while it runs. */
+  public void removeExec(String id, String execId) throws TtrpcException {
+    Container c = get(id);
+    GuestProcess p = c.process(execId);
+    if (!p.hasExited()) {
+      throw TtrpcException.failedPrecondition("%s is still running", p.describe());
+    }
+    c.dropExec(execId);
+    p.release();
+    for (String suffix : new String[] {".json", ".pid", ".log"}) {
+      try {
+        Files.deleteIfExists(c.bundle().resolve("exec-" + execId + suffix));
+      } catch (IOException e) {
+        // a leftover file is harmless; the bundle goes with the container
+      }
+    }
+  }
+
   /** Force-removes every container (DestroySandbox); returns the ids that could not be removed. */
   public List<String> removeAll() throws InterruptedException {
     List<String> failed = new ArrayList<>();

@@ -196,6 +196,12 @@ public final class AgentClient implements AutoCloseable {
     return ResponseChecks.exit(containerId + "/" + execId, r.getExitStatus(), r.hasExitedAt(), r.getExitedAt());
   }
 
+  /** Forgets an exited exec in the guest (its id becomes reusable); FAILED_PRECONDITION while it runs. */
+  public void removeProcess(String containerId, String execId) throws TtrpcException {
+    unary("RemoveProcess", ProcessRequest.newBuilder().setContainerId(containerId).setExecId(execId).build(),
+        Empty.parser(), config.callTimeout());
+  }
+
   public void closeStdin(String containerId, String execId) throws TtrpcException {
     unary("CloseStdin", ProcessRequest.newBuilder().setContainerId(containerId).setExecId(execId).build(),
         Empty.parser(), config.callTimeout());

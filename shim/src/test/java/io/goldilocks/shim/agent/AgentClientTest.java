@@ -154,6 +154,9 @@ class AgentClientTest {
         .satisfies(t -> assertThat(((TtrpcException) t).code()).isEqualTo(Code.DEADLINE_EXCEEDED));
     client.signalProcess("c1", "e1", 15, false);
     assertThat(client.waitProcess("c1", "e1", Duration.ofSeconds(30)).status()).isEqualTo(143);
+    client.removeProcess("c1", "e1");
+    assertThatThrownBy(() -> client.waitProcess("c1", "e1", Duration.ofSeconds(5)))
+        .satisfies(t -> assertThat(((TtrpcException) t).code()).isEqualTo(Code.NOT_FOUND));
     client.removeContainer("c1", true);
     assertThatThrownBy(() -> client.waitProcess("c1", "", Duration.ofSeconds(5)))
         .satisfies(t -> assertThat(((TtrpcException) t).code()).isEqualTo(Code.NOT_FOUND));
