@@ -177,6 +177,7 @@ public final class AgentClient implements AutoCloseable {
   public void removeContainer(String containerId, boolean force) throws TtrpcException {
     unary("RemoveContainer", RemoveContainerRequest.newBuilder().setContainerId(containerId).setForce(force)
         .build(), Empty.parser(), config.removeTimeout());
+    known.retireContainer(containerId);
   }
 
   // ---- processes -------------------------------------------------------------------------------------------------
@@ -200,6 +201,7 @@ public final class AgentClient implements AutoCloseable {
   public void removeProcess(String containerId, String execId) throws TtrpcException {
     unary("RemoveProcess", ProcessRequest.newBuilder().setContainerId(containerId).setExecId(execId).build(),
         Empty.parser(), config.callTimeout());
+    known.retireExec(containerId, execId);
   }
 
   public void closeStdin(String containerId, String execId) throws TtrpcException {
