@@ -215,16 +215,25 @@ class RuncAgentTest {
     ClientStream<EventsRequest, Event> events = h.client.stream(Agent.SERVICE, "Events",
         EventsRequest.getDefaultInstance(), Event.parser(), AgentHarness.CALL, false);
     h.run("c", false, "sh", "-c", "sleep 1000 & sleep 1000 & wait");
-    h.exec("c", "e1", false, "sleep", "1000");
+    for (int i = 0; i < 5; i++) {
+      h.exec("c", "e" + i, false, "sleep", "1000");
+    }
     h.signal("c", "", 9, true);
     assertThat(h.await("c", "").getExitStatus()).isEqualTo(137);
-    assertThat(h.await("c", "e1").getExitStatus()).isEqualTo(137);
-    Event first = events.receive(Duration.ofSeconds(30));
-    Event second = events.receive(Duration.ofSeconds(30));
-    assertThat(first.getExited().getExecId()).isEqualTo("e1");
-    assertThat(second.getExited().getExecId()).isEmpty();
-    assertThat(second.getExited().getExitStatus()).isEqualTo(137);
-    assertThat(second.getSequence()).isEqualTo(first.getSequence() + 1);
+    assertThat(h.await("c", "e0").getExitStatus()).isEqualTo(137);
+    List<Event> seen = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      seen.add(events.receive(Duration.ofSeconds(30)));
+    }
+    for (int i = 0; i < 5; i++) {
+      assertThat(seen.get(i).getExited().getExecId()).startsWith("e");
+      assertThat(seen.get(i).getExited().getExitStatus()).isEqualTo(137);
+    }
+    assertThat(seen.get(5).getExited().getExecId()).isEmpty();
+    assertThat(seen.get(5).getExited().getExitStatus()).isEqualTo(137);
+    for (int i = 1; i < 6; i++) {
+      assertThat(seen.get(i).getSequence()).isEqualTo(seen.get(i - 1).getSequence() + 1);
+    }
     events.close();
   }
 

@@ -127,6 +127,7 @@ public final class ContainerManager {
     try {
       return launcher.startExec(c, exec, processJson, deadline);
     } catch (TtrpcException | InterruptedException e) {
+      exec.markExitReported(); // no exit event will come: do not hold up the init's
       c.dropExec(exec.execId());
       throw e;
     }
@@ -342,6 +343,7 @@ public final class ContainerManager {
     }
     p.exited(status);
     if (c == null || c.init() != p && !c.execs().contains(p)) {
+      p.markExitReported();
       return; // removed meanwhile
     }
     oom.check(c);
@@ -349,9 +351,10 @@ public final class ContainerManager {
       publishExit(p);
       return;
     }
-    CompletableFuture<?>[] execExits = c.execs().stream().map(GuestProcess::exitFuture)
+    // Completed after each exec's event is queued (not merely after its exit), so the order holds.
+    CompletableFuture<?>[] execEvents = c.execs().stream().map(GuestProcess::exitReported)
         .toArray(CompletableFuture[]::new);
-    CompletableFuture.allOf(execExits).orTimeout(EXEC_DRAIN.toMillis(), TimeUnit.MILLISECONDS)
+    CompletableFuture.allOf(execEvents).orTimeout(EXEC_DRAIN.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((ok, timeout) -> publishExit(p));
   }
 
@@ -360,6 +363,7 @@ public final class ContainerManager {
     if (s != null) {
       events.publish(new AgentEvent.ProcessExited(p.containerId(), p.execId(), p.pid(), s));
     }
+    p.markExitReported();
   }
 
   private static boolean exitsWithin(GuestProcess p, Duration d) {
