@@ -17,7 +17,7 @@ AGENT_MAIN=io.goldilocks.agent.AgentMain
 OUT=""
 AGENT_DIR=""
 AGENT_JARS=()
-LAYOUT=${GOLDILOCKS_GUEST_LAYOUT:-initramfs}
+LAYOUT=${GOLDILOCKS_GUEST_LAYOUT:-erofs}
 INITRD_COMPRESS=${GOLDILOCKS_INITRD_COMPRESS:-gzip}
 FORCE=0
 # Host packages whose files go into the guest; their versions are part of the cache key.
@@ -77,7 +77,7 @@ jar_content_hash() {
 
 # Everything that determines the image, one line each; its hash names the cache entry.
 write_inputs() {
-    echo "layout $LAYOUT erofs-opts ${GOLDILOCKS_EROFS_OPTS--zlz4hc} initrd-compress $INITRD_COMPRESS"
+    echo "layout $LAYOUT erofs-opts ${GOLDILOCKS_EROFS_OPTS-} initrd-compress $INITRD_COMPRESS"
     echo "kernel $KERNEL_PKG $KERNEL_PKG_VERSION"
     local p
     for p in "${HOST_PACKAGES[@]}"; do
@@ -248,7 +248,7 @@ pack() {
         ROOTFS_TYPE=""
         return
     fi
-    mkfs.erofs ${GOLDILOCKS_EROFS_OPTS--zlz4hc} "$WORK/image/rootfs.img" "$ROOT" > "$WORK/mkfs.log" 2>&1 || { cat "$WORK/mkfs.log" >&2; die "mkfs.erofs failed"; }
+    mkfs.erofs ${GOLDILOCKS_EROFS_OPTS-} "$WORK/image/rootfs.img" "$ROOT" > "$WORK/mkfs.log" 2>&1 || { cat "$WORK/mkfs.log" >&2; die "mkfs.erofs failed"; }
     ROOTFS_TYPE=erofs
     local s1="$WORK/stage1" rel
     mkdir -p "$s1"/{bin,proc,dev,newroot}
@@ -279,7 +279,9 @@ write_properties() {
     for name in vmlinuz initrd.img rootfs.img; do
         [ -f "$WORK/image/$name" ] && echo "size.$name=$(stat -c %s "$WORK/image/$name")" >> "$f"
     done
-    [ -z "$ROOTFS_TYPE" ] || echo "rootfs.file=rootfs.img" >> "$f"
+    if [ -n "$ROOTFS_TYPE" ]; then   # the launcher attaches it as the first virtio-blk disk (/dev/vda), read-only
+        printf 'rootfs.file=rootfs.img\nrootfs.device=virtio-blk\nrootfs.readonly=true\n' >> "$f"
+    fi
     echo "size.root.unpacked=$(du -sb "$ROOT" | cut -f1)" >> "$f"
     cp "$WORK/inputs" "$WORK/image/inputs.txt"
 }
