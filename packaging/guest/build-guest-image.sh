@@ -60,11 +60,22 @@ collect_agent_jars() {
     for j in "${AGENT_JARS[@]}"; do [ -f "$j" ] || die "agent jar $j does not exist"; done
 }
 
+# One apt-cache call on the fast path: the metapackage names the kernel ABI and its version (part of the key).
 resolve_kernel() {
-    KERNEL_ABI=${GOLDILOCKS_KERNEL_ABI:-$(apt-cache depends linux-image-cloud-amd64 2>/dev/null \
-        | sed -n 's/^ *Depends: linux-image-\(.*-cloud-amd64\)$/\1/p' | head -1)}
-    [ -n "$KERNEL_ABI" ] || die "cannot find the kernel the linux-image-cloud-amd64 metapackage depends on (apt-get update?)"
+    if [ -n "${GOLDILOCKS_KERNEL_ABI:-}" ]; then
+        KERNEL_ABI=$GOLDILOCKS_KERNEL_ABI
+        KERNEL_META_VERSION=pinned
+    else
+        local meta
+        meta=$(apt-cache show --no-all-versions linux-image-cloud-amd64 2>/dev/null || true)
+        KERNEL_ABI=$(echo "$meta" | sed -n 's/^Depends:.*linux-image-\([^ ,]*-cloud-amd64\)\b.*/\1/p' | head -1)
+        KERNEL_META_VERSION=$(echo "$meta" | sed -n 's/^Version: //p' | head -1)
+        [ -n "$KERNEL_ABI" ] || die "cannot find the kernel the linux-image-cloud-amd64 metapackage depends on (apt-get update?)"
+    fi
     KERNEL_PKG=linux-image-$KERNEL_ABI-unsigned
+}
+
+resolve_kernel_package_version() {
     KERNEL_PKG_VERSION=$(apt-cache show --no-all-versions "$KERNEL_PKG" 2>/dev/null | sed -n 's/^Version: //p' | head -1)
     [ -n "$KERNEL_PKG_VERSION" ] || die "apt-cache knows no $KERNEL_PKG"
 }
@@ -78,7 +89,7 @@ jar_content_hash() {
 # Everything that determines the image, one line each; its hash names the cache entry.
 write_inputs() {
     echo "layout $LAYOUT erofs-opts ${GOLDILOCKS_EROFS_OPTS-} initrd-compress $INITRD_COMPRESS"
-    echo "kernel $KERNEL_PKG $KERNEL_PKG_VERSION"
+    echo "kernel $KERNEL_PKG linux-image-cloud-amd64=$KERNEL_META_VERSION"
     local p
     for p in "${HOST_PACKAGES[@]}"; do
         echo "package $p $(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || echo missing)"
@@ -94,6 +105,7 @@ write_inputs() {
 
 fetch_kernel() {
     local debs="$CACHE/debs" deb
+    resolve_kernel_package_version
     deb="$debs/${KERNEL_PKG}_${KERNEL_PKG_VERSION//:/%3a}_amd64.deb"
     mkdir -p "$debs"
     if [ ! -f "$deb" ]; then
