@@ -5,15 +5,18 @@
 # changed, the build only copies. Run by the Maven build (packaging module, package phase); see
 # docs/guest-image.md.
 #
-# Usage: build-guest-image.sh --out DIR --agent-dir DIR [--layout initramfs|erofs] [--force]
-#   --agent-dir: a guest-agent target/ directory: goldilocks-guest-agent-*.jar plus lib/*.jar
-#   --agent-jar FILE (repeatable) adds a jar explicitly instead.
+# Usage: build-guest-image.sh --out DIR --agent-dir DIR [--layout erofs|initramfs] [--force]
+#   --agent-dir: a directory with goldilocks-guest-agent-*.jar plus lib/*.jar
+#   --agent-jar FILE (repeatable) adds a jar explicitly instead (the first one's classes are trained for CDS).
+#   --agent-main CLASS: the class the guest starts (default io.goldilocks.agent.AgentMain; smoke-test.sh
+#     uses its probe).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${GOLDILOCKS_CACHE:-$HOME/.cache/goldilocks}
 JDK=${GOLDILOCKS_JDK:-/usr/lib/jvm/java-17-openjdk-amd64}
 AGENT_MAIN=io.goldilocks.agent.AgentMain
+KEEP_CACHE_ENTRIES=6
 OUT=""
 AGENT_DIR=""
 AGENT_JARS=()
@@ -32,6 +35,7 @@ parse_args() {
             --out) OUT=$2; shift 2 ;;
             --agent-dir) AGENT_DIR=$2; shift 2 ;;
             --agent-jar) AGENT_JARS+=("$2"); shift 2 ;;
+            --agent-main) AGENT_MAIN=$2; shift 2 ;;
             --layout) LAYOUT=$2; shift 2 ;;
             --force) FORCE=1; shift ;;
             *) die "unknown argument: $1" ;;
@@ -88,6 +92,7 @@ jar_content_hash() {
 
 # Everything that determines the image, one line each; its hash names the cache entry.
 write_inputs() {
+    echo "agent-main $AGENT_MAIN"
     echo "layout $LAYOUT erofs-opts ${GOLDILOCKS_EROFS_OPTS-} initrd-compress $INITRD_COMPRESS"
     echo "kernel $KERNEL_PKG linux-image-cloud-amd64=$KERNEL_META_VERSION"
     local p
@@ -216,6 +221,7 @@ stage_agent() {
         cp="${cp:+$cp:}/agent/$(basename "$j")"
     done
     echo "$cp" > "$ROOT/agent/classpath"
+    echo "$AGENT_MAIN" > "$ROOT/etc/goldilocks/agent.main"
 }
 
 # AppCDS archive of the agent's classes, trained inside the staged root so the class path matches the guest's.
@@ -283,7 +289,7 @@ write_properties() {
     local f="$WORK/image/guest.properties"
     sed -e "s|@KERNEL_ABI@|$KERNEL_ABI|" -e "s|@KERNEL_PKG_VERSION@|$KERNEL_PKG_VERSION|" \
         -e "s|@LAYOUT@|$LAYOUT|" -e "s|@HASH@|$HASH|" \
-        -e "s|@JRE_MODULES@|$JRE_MODULES|" \
+        -e "s|@JRE_MODULES@|$JRE_MODULES|" -e "s|@AGENT_MAIN@|$AGENT_MAIN|" \
         -e "s|@AGENT_CDS@|$([ -f "$ROOT/agent/agent.jsa" ] && echo true || echo false)|" \
         -e "s|@ROOTFS_TYPE@|$ROOTFS_TYPE|" \
         "$HERE/guest.properties.in" > "$f"
@@ -321,6 +327,7 @@ main() {
     local entry="$CACHE/guest/$HASH"
     if [ -f "$entry/guest.properties" ] && [ $FORCE = 0 ]; then
         log "inputs unchanged (cache $HASH)"
+        touch "$entry"   # recently used: pruning keeps it
         publish "$entry"
         return
     fi
@@ -341,6 +348,12 @@ main() {
     rm -rf "$entry"
     mv "$WORK/image" "$entry"
     publish "$entry"
+    prune_cache
+}
+
+prune_cache() {  # keeps the most recently built entries
+    local old
+    for old in $(ls -1td "$CACHE"/guest/*/ | tail -n +$((KEEP_CACHE_ENTRIES + 1))); do rm -rf "$old"; done
 }
 
 main "$@"
