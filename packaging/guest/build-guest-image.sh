@@ -199,7 +199,8 @@ stage_base() {
 agent_modules() {
     local found
     found=$("$JDK/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 \
-        --class-path "$(IFS=:; echo "${AGENT_JARS[*]}")" "${AGENT_JARS[@]}" 2>/dev/null || true)
+        --class-path "$(IFS=:; echo "${AGENT_JARS[*]}")" "${AGENT_JARS[@]}" 2>/dev/null \
+        | grep -E '^[a-z][a-z0-9.]*(,[a-z][a-z0-9.]*)*$' | tail -1 || true)   # (jdeps warns on stdout too)
     [ -n "$found" ] || log "jdeps found no module dependencies; using the base set only"
     echo "java.base,jdk.unsupported,java.logging${found:+,$found}" | tr ',' '\n' | sort -u | paste -sd,
 }
