@@ -215,11 +215,14 @@ stage_jre() {
     copy_libs "$ROOT"/jre/bin/java $(find "$ROOT/jre/lib" -name '*.so')
 }
 
+# /agent/<agent jar> and /agent/lib/<libraries>: the layout the agent jar's manifest Class-Path expects.
 stage_agent() {
-    local j cp=""
+    local j dest cp=""
+    mkdir -p "$ROOT/agent/lib"
     for j in "${AGENT_JARS[@]}"; do
-        cp "$j" "$ROOT/agent/"
-        cp="${cp:+$cp:}/agent/$(basename "$j")"
+        if [ -z "$cp" ]; then dest=/agent/$(basename "$j"); else dest=/agent/lib/$(basename "$j"); fi
+        cp "$j" "$ROOT$dest"
+        cp="${cp:+$cp:}$dest"
     done
     echo "$cp" > "$ROOT/agent/classpath"
     echo "$AGENT_MAIN" > "$ROOT/etc/goldilocks/agent.main"
