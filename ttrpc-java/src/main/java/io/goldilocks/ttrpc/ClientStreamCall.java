@@ -23,16 +23,19 @@ final class ClientStreamCall<Q extends Message, R extends Message> implements Cl
   private final TtrpcClient client;
   private final Parser<R> parser;
   private final boolean clientStreaming;
+  private final long deadline; // System.nanoTime() based, or FrameChannel.NO_DEADLINE
   private final Inbox inbox = new Inbox();
   private volatile int streamId;
   private volatile boolean sendClosed;
+  private volatile boolean closedLocally; // close() was called: receive/send throw CANCELLED from now on
   private volatile TtrpcException ended; // null while the server has not ended the call
   private volatile ScheduledFuture<?> deadlineTimer;
 
-  ClientStreamCall(TtrpcClient client, Parser<R> parser, boolean clientStreaming) {
+  ClientStreamCall(TtrpcClient client, Parser<R> parser, boolean clientStreaming, long deadline) {
     this.client = client;
     this.parser = parser;
     this.clientStreaming = clientStreaming;
+    this.deadline = deadline;
     this.sendClosed = !clientStreaming;
   }
 
@@ -120,6 +123,7 @@ final class ClientStreamCall<Q extends Message, R extends Message> implements Cl
 
   @Override
   public void send(Q message) throws TtrpcException {
+    requireNotClosedLocally();
     if (sendClosed) {
       throw TtrpcException.failedPrecondition("the send side of this stream is closed");
     }
@@ -131,12 +135,12 @@ final class ClientStreamCall<Q extends Message, R extends Message> implements Cl
     }
     byte[] data = message.toByteArray();
     TtrpcClient.checkSize(data.length);
-    client.sendData(streamId, (byte) 0, data);
+    client.sendData(streamId, (byte) 0, data, deadline);
   }
 
   /** Sends one message even if it serializes to nothing (a request payload that Go would drop). */
   void sendFirst(byte[] data) throws TtrpcException {
-    client.sendData(streamId, (byte) 0, data);
+    client.sendData(streamId, (byte) 0, data, deadline);
   }
 
   @Override
@@ -146,18 +150,27 @@ final class ClientStreamCall<Q extends Message, R extends Message> implements Cl
     }
     sendClosed = true;
     if (ended == null) {
-      client.sendData(streamId, (byte) (FrameCodec.FLAG_REMOTE_CLOSED | FrameCodec.FLAG_NO_DATA), new byte[0]);
+      client.sendData(streamId, (byte) (FrameCodec.FLAG_REMOTE_CLOSED | FrameCodec.FLAG_NO_DATA), new byte[0],
+          deadline);
     }
   }
 
   @Override
   public R receive() throws TtrpcException {
+    requireNotClosedLocally();
     return parse(inbox.take(-1));
   }
 
   @Override
   public R receive(Duration timeout) throws TtrpcException {
+    requireNotClosedLocally();
     return parse(inbox.take(Math.max(0, timeout.toNanos())));
+  }
+
+  private void requireNotClosedLocally() throws TtrpcException {
+    if (closedLocally) {
+      throw TtrpcException.cancelled("stream closed by the client");
+    }
   }
 
   private R parse(byte[] message) throws TtrpcException {
@@ -173,6 +186,7 @@ final class ClientStreamCall<Q extends Message, R extends Message> implements Cl
 
   @Override
   public void close() {
+    closedLocally = true;
     if (ended != null) {
       return;
     }

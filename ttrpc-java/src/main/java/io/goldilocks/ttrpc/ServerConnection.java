@@ -37,7 +37,7 @@ final class ServerConnection implements Connection, FrameDecoder.Sink {
 
   ServerConnection(TtrpcServer server, Transport transport, CallScheduler scheduler) {
     this.server = server;
-    this.channel = new FrameChannel(transport);
+    this.channel = new FrameChannel(transport, server.timer());
     this.scheduler = scheduler;
   }
 
@@ -130,9 +130,10 @@ final class ServerConnection implements Connection, FrameDecoder.Sink {
       feedFirstMessage(call, frame, payload);
     }
     if (deadline != null) {
+      // The abort writes a frame, which may block: never on the timer thread that serves every deadline.
       call.setDeadlineTimer(server.timer().schedule(
-          () -> call.abort(Code.DEADLINE_EXCEEDED, "deadline exceeded"), request.getTimeoutNano(),
-          TimeUnit.NANOSECONDS));
+          () -> server.runOnWorker(() -> call.abort(Code.DEADLINE_EXCEEDED, "deadline exceeded")),
+          request.getTimeoutNano(), TimeUnit.NANOSECONDS));
     }
     if (!scheduler.submit(call)) {
       call.abort(Code.RESOURCE_EXHAUSTED, "too many concurrent calls on this connection");

@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -49,14 +50,14 @@ public final class TtrpcClient implements AutoCloseable {
 
   private final FrameChannel channel;
   private final Map<Integer, ClientCall> calls = new ConcurrentHashMap<>();
-  private final Object requestLock = new Object(); // keeps request stream ids increasing on the wire
+  private final ReentrantLock requestLock = new ReentrantLock(); // keeps request stream ids increasing on the wire
   private long nextStreamId = 1; // guarded by requestLock
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile String closeReason = "";
   private final List<Runnable> closeListeners = new ArrayList<>(); // guarded by itself
 
   private TtrpcClient(Transport transport) {
-    this.channel = new FrameChannel(transport);
+    this.channel = new FrameChannel(transport, TIMER);
     Thread reader = new Thread(this::readLoop, "ttrpc-client-reader-" + CONNECTION_NUMBER.incrementAndGet());
     reader.setDaemon(true);
     reader.start();
@@ -84,13 +85,14 @@ public final class TtrpcClient implements AutoCloseable {
   /** Calls {@code service/method} and waits for the response (or the options' timeout). */
   public <R extends Message> R call(String service, String method, Message request, Parser<R> responseParser,
       CallOptions options) throws TtrpcException {
-    CompletableFuture<ByteString> result = startUnary(service, method, request, options);
+    UnaryCall call = startUnary(service, method, request, options);
     try {
-      return parse(responseParser, result.get());
+      return parse(responseParser, call.result.get());
     } catch (ExecutionException e) {
       throw rethrowable(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      forget(call.streamId, call); // nobody waits for the answer any more
       throw TtrpcException.cancelled("interrupted while waiting for %s/%s", service, method);
     }
   }
@@ -103,7 +105,7 @@ public final class TtrpcClient implements AutoCloseable {
       Parser<R> responseParser, CallOptions options) {
     CompletableFuture<ByteString> result;
     try {
-      result = startUnary(service, method, request, options);
+      result = startUnary(service, method, request, options).result;
     } catch (TtrpcException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -119,16 +121,17 @@ public final class TtrpcClient implements AutoCloseable {
     }, CALLBACKS);
   }
 
-  private CompletableFuture<ByteString> startUnary(String service, String method, Message request,
-      CallOptions options) throws TtrpcException {
+  private UnaryCall startUnary(String service, String method, Message request, CallOptions options)
+      throws TtrpcException {
     UnaryCall call = new UnaryCall();
     Request envelope = envelope(service, method, request.toByteString(), options);
-    int id = open(call, envelope, (byte) 0);
+    int id = open(call, envelope, (byte) 0, deadline(options));
+    call.streamId = id;
     options.timeout().ifPresent(timeout -> {
       ScheduledFuture<?> timer = scheduleDeadline(id, call, timeout, service, method);
       call.result.whenComplete((r, e) -> timer.cancel(false));
     });
-    return call.result;
+    return call;
   }
 
   // ---- streams -------------------------------------------------------------------------------------------------
@@ -139,10 +142,11 @@ public final class TtrpcClient implements AutoCloseable {
    */
   public <Q extends Message, R extends Message> ClientStream<Q, R> stream(String service, String method, Q request,
       Parser<R> responseParser, CallOptions options, boolean clientStreaming) throws TtrpcException {
-    ClientStreamCall<Q, R> call = new ClientStreamCall<>(this, responseParser, clientStreaming);
+    long deadline = deadline(options);
+    ClientStreamCall<Q, R> call = new ClientStreamCall<>(this, responseParser, clientStreaming, deadline);
     ByteString first = request == null ? ByteString.EMPTY : request.toByteString();
     byte flags = clientStreaming ? FrameCodec.FLAG_REMOTE_OPEN : FrameCodec.FLAG_REMOTE_CLOSED;
-    int id = open(call, envelope(service, method, first, options), flags);
+    int id = open(call, envelope(service, method, first, options), flags, deadline);
     ScheduledFuture<?> timer = options.timeout()
         .map(timeout -> scheduleDeadline(id, call, timeout, service, method)).orElse(null);
     call.opened(id, timer);
@@ -251,11 +255,15 @@ public final class TtrpcClient implements AutoCloseable {
     return b.build();
   }
 
-  /** Registers the call and writes its request frame; ids are allocated and written in order. */
-  private int open(ClientCall call, Request request, byte flags) throws TtrpcException {
+  /**
+   * Registers the call and writes its request frame; ids are allocated and written in order. With a deadline, the
+   * wait for the connection and the write itself are bounded by it (see {@link FrameChannel}).
+   */
+  private int open(ClientCall call, Request request, byte flags, long deadline) throws TtrpcException {
     byte[] frame = request.toByteArray();
     checkSize(frame.length);
-    synchronized (requestLock) {
+    lockRequests(deadline);
+    try {
       if (closed.get()) {
         throw TtrpcException.unavailable("ttrpc %s", closeReason);
       }
@@ -270,26 +278,59 @@ public final class TtrpcClient implements AutoCloseable {
         throw TtrpcException.unavailable("ttrpc %s", closeReason);
       }
       try {
-        channel.send(id, FrameCodec.TYPE_REQUEST, flags, frame);
+        channel.send(id, FrameCodec.TYPE_REQUEST, flags, frame, deadline);
       } catch (IOException e) {
         calls.remove(id, call);
-        shutdown("connection failed: " + e.getMessage());
-        throw new TtrpcException(Code.UNAVAILABLE, "ttrpc connection failed: " + e.getMessage(), e);
+        throw writeFailed(e);
       }
       return id;
+    } finally {
+      requestLock.unlock();
     }
   }
 
-  void sendData(int streamId, byte flags, byte[] data) throws TtrpcException {
+  private void lockRequests(long deadline) throws TtrpcException {
+    if (deadline == FrameChannel.NO_DEADLINE) {
+      requestLock.lock();
+      return;
+    }
+    try {
+      if (!requestLock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        throw TtrpcException.deadlineExceeded("the connection stayed busy sending until the call's deadline");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw TtrpcException.cancelled("interrupted while waiting to send");
+    }
+  }
+
+  void sendData(int streamId, byte flags, byte[] data, long deadline) throws TtrpcException {
     if (closed.get()) {
       throw TtrpcException.unavailable("ttrpc %s", closeReason);
     }
     try {
-      channel.send(streamId, FrameCodec.TYPE_DATA, flags, data);
+      channel.send(streamId, FrameCodec.TYPE_DATA, flags, data, deadline);
     } catch (IOException e) {
-      shutdown("connection failed: " + e.getMessage());
-      throw new TtrpcException(Code.UNAVAILABLE, "ttrpc connection failed: " + e.getMessage(), e);
+      throw writeFailed(e);
     }
+  }
+
+  /** A failed write: past the deadline (the connection may live on) or a broken connection (closed now). */
+  private TtrpcException writeFailed(IOException e) {
+    if (e instanceof FrameChannel.WriteTimeoutException timeout) {
+      if (timeout.connectionClosed()) {
+        shutdown("closed: " + e.getMessage());
+      }
+      return new TtrpcException(Code.DEADLINE_EXCEEDED, e.getMessage(), e);
+    }
+    shutdown("connection failed: " + e.getMessage());
+    return new TtrpcException(Code.UNAVAILABLE, "ttrpc connection failed: " + e.getMessage(), e);
+  }
+
+  private static long deadline(CallOptions options) {
+    // capped so that adding to nanoTime cannot overflow; 146 years is no deadline in practice
+    return options.timeout().map(t -> System.nanoTime() + Math.min(saturatedNanos(t), 1L << 62))
+        .orElse(FrameChannel.NO_DEADLINE);
   }
 
   void forget(int streamId, ClientCall call) {

@@ -44,7 +44,7 @@ public final class BusyboxImage {
 
   public static void importInto(PrivateContainerd containerd, String namespace) {
     Path tarball = tarball();
-    containerd.ctr(STEP_TIMEOUT, "--namespace", namespace, "images", "import", "--base-name", "localhost/busybox",
+    containerd.ctrIn(namespace, STEP_TIMEOUT, "images", "import", "--base-name", "localhost/busybox",
         tarball.toString()).requireSuccess();
   }
 

@@ -22,10 +22,13 @@ import java.util.stream.Stream;
  * Removes what one private containerd 1.6 and its shims leave outside the instance directory, touching only what is
  * provably theirs, because other developers' containerds share these host paths:
  * <ul>
- *   <li>shim processes still running with {@code -address <our socket>} (containerd does not stop shims on exit);
+ *   <li>shim processes still running with {@code -address <our socket>} (containerd does not stop shims on exit),
+ *       and the containers those shims ran ({@code runc delete --force} on each id in the runc state below);
  *   <li>shim sockets {@code /run/containerd/s/<sha256("<grpc address>/<ns>/<id>")>}, for every bundle our log names;
  *   <li>the runc shim's per-namespace state {@code /run/containerd/runc/<ns>} of our own namespace (always), and of
  *       other namespaces when empty;
+ *   <li>the per-namespace parent cgroups {@code /sys/fs/cgroup/<controller>/<ns>} that ctr's default cgroupsPath
+ *       {@code /<ns>/<id>} creates and runc leaves behind (rmdir only: a cgroup still in use stays);
  *   <li>mounts under the instance directory (rootfs overlays of a killed shim).
  * </ul>
  * Best effort: every step runs even when an earlier one failed. Not thread-safe (one caller, at stop).
@@ -33,6 +36,7 @@ import java.util.stream.Stream;
 final class HostLeftovers {
   static final Path SHIM_SOCKET_DIR = Path.of("/run/containerd/s");
   static final Path RUNC_STATE_DIR = Path.of("/run/containerd/runc");
+  static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
   private static final Pattern BUNDLE = Pattern.compile("io\\.containerd\\.runtime\\.v2\\.task/([A-Za-z0-9._-]+)/([A-Za-z0-9._-]+)");
 
   /** A task bundle: {@code <state>/io.containerd.runtime.v2.task/<namespace>/<id>}. */
@@ -62,6 +66,7 @@ final class HostLeftovers {
     attempt(problems, this::killStrayShims);
     attempt(problems, () -> removeShimSockets(bundles));
     attempt(problems, () -> removeRuncState(bundles));
+    attempt(problems, () -> removeNamespaceCgroups(bundles));
     attempt(problems, this::unmountUnderDir);
   }
 
@@ -123,6 +128,9 @@ final class HostLeftovers {
   }
 
   private void removeRuncState(Set<Bundle> bundles) throws IOException {
+    for (Bundle b : bundles) {
+      forceDeleteContainer(b);
+    }
     deleteTree(RUNC_STATE_DIR.resolve(ownNamespace));
     for (Bundle b : bundles) {
       Path dir = RUNC_STATE_DIR.resolve(b.namespace());
@@ -131,6 +139,55 @@ final class HostLeftovers {
           Files.deleteIfExists(dir);
         }
       }
+    }
+  }
+
+  private void removeNamespaceCgroups(Set<Bundle> bundles) throws IOException {
+    Set<String> namespaces = new LinkedHashSet<>();
+    namespaces.add(ownNamespace);
+    bundles.forEach(b -> namespaces.add(b.namespace()));
+    for (Path hierarchy : namespaceCgroupHierarchies()) {
+      for (String ns : namespaces) {
+        removeEmptyCgroupTree(hierarchy.resolve(ns));
+      }
+    }
+  }
+
+  /** Each v1 controller mount and the unified hierarchy (hybrid mode here) or the v2 root alone. */
+  static List<Path> namespaceCgroupHierarchies() throws IOException {
+    List<Path> hierarchies = new ArrayList<>();
+    if (Files.exists(CGROUP_ROOT.resolve("cgroup.controllers"))) {
+      hierarchies.add(CGROUP_ROOT);
+      return hierarchies;
+    }
+    try (Stream<Path> mounts = Files.list(CGROUP_ROOT)) {
+      mounts.filter(Files::isDirectory).filter(p -> !Files.isSymbolicLink(p)).forEach(hierarchies::add);
+    }
+    return hierarchies;
+  }
+
+  /** rmdir, deepest first; a cgroup's files are virtual and go with the directory. */
+  private static void removeEmptyCgroupTree(Path cgroup) throws IOException {
+    if (!Files.isDirectory(cgroup)) {
+      return;
+    }
+    try (Stream<Path> children = Files.list(cgroup)) {
+      for (Path child : children.filter(Files::isDirectory).toList()) {
+        removeEmptyCgroupTree(child);
+      }
+    }
+    try {
+      Files.delete(cgroup);
+    } catch (IOException inUse) {
+      // still has processes (someone else's container): not ours to remove
+    }
+  }
+
+  /** A container whose shim was killed keeps running; runc kills it and removes its cgroup and state. */
+  private static void forceDeleteContainer(Bundle b) {
+    Path root = RUNC_STATE_DIR.resolve(b.namespace());
+    if (Files.isDirectory(root.resolve(b.id()))) {
+      Commands.run(List.of("runc", "--root", root.toString(), "delete", "--force", b.id()), Duration.ofSeconds(20));
     }
   }
 

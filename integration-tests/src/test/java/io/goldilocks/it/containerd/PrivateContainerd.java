@@ -103,8 +103,13 @@ public final class PrivateContainerd implements AutoCloseable {
   }
 
   public CommandResult ctr(Duration timeout, String... args) {
+    return ctrIn(namespace, timeout, args);
+  }
+
+  /** Runs ctr in another namespace of this containerd. */
+  public CommandResult ctrIn(String ns, Duration timeout, String... args) {
     requireRunning();
-    return Commands.run(ctrCommand(namespace, Arrays.asList(args)), timeout);
+    return Commands.run(ctrCommand(ns, Arrays.asList(args)), timeout);
   }
 
   /**
@@ -112,10 +117,15 @@ public final class PrivateContainerd implements AutoCloseable {
    * and whose stderr goes to a file in this instance's directory. Destroyed at {@link #close()} if still alive.
    */
   public Process startCtr(String... args) {
+    return startCtrIn(namespace, args);
+  }
+
+  /** {@link #startCtr} in another namespace of this containerd. */
+  public Process startCtrIn(String ns, String... args) {
     requireRunning();
     try {
       Path err = Files.createTempFile(config.dir(), "ctr-", ".err");
-      Process p = new ProcessBuilder(ctrCommand(namespace, Arrays.asList(args)))
+      Process p = new ProcessBuilder(ctrCommand(ns, Arrays.asList(args)))
           .redirectInput(new File("/dev/null"))
           .redirectError(err.toFile())
           .start();
@@ -149,7 +159,9 @@ public final class PrivateContainerd implements AutoCloseable {
       }
       List<Throwable> problems = new ArrayList<>();
       ctrProcesses.forEach(PrivateContainerd::destroy);
-      attempt(problems, this::removeAllTasks);
+      if (containerd.isAlive()) {
+        attempt(problems, this::removeAllTasks);
+      }
       state = State.STOPPED;
       attempt(problems, this::stopContainerd);
       new HostLeftovers(config, namespace).removeAll(problems);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +53,29 @@ class PrivateContainerdTest {
   }
 
   @Test
-  void closeRemovesEverythingItCreated() {
+  void criPluginLoadsWithTheRuncRuntime() {
+    assertThat(criPluginStatus(containerd)).isEqualTo("ok");
+  }
+
+  @Test
+  void criPluginLoadsWithAnExtraRuntimeHandler() {
+    try (PrivateContainerd withHandler = PrivateContainerd.builder()
+        .criRuntime("goldilocks", "io.containerd.goldilocks.v2").start()) {
+      assertThat(criPluginStatus(withHandler)).isEqualTo("ok");
+    }
+  }
+
+  /** The STATUS column of {@code ctr plugins ls} for the CRI plugin (TYPE ID PLATFORMS STATUS). */
+  private static String criPluginStatus(PrivateContainerd containerd) {
+    return containerd.ctr("plugins", "ls").requireSuccess().stdout().lines()
+        .map(l -> l.trim().split("\\s+"))
+        .filter(cols -> cols.length >= 3 && cols[0].equals("io.containerd.grpc.v1") && cols[1].equals("cri"))
+        .map(cols -> cols[cols.length - 1])
+        .findFirst().orElse("absent");
+  }
+
+  @Test
+  void closeRemovesEverythingItCreated() throws Exception {
     PrivateContainerd other = PrivateContainerd.start();
     Path dir = other.dir();
     Path shimSocket;
@@ -69,5 +93,63 @@ class PrivateContainerdTest {
     assertThat(Files.exists(shimSocket)).isFalse();
     assertThat(Files.exists(HostLeftovers.RUNC_STATE_DIR.resolve(other.namespace()))).isFalse();
     assertThat(ProcessHandle.of(other.pid())).isEmpty();
+    assertNoCgroupOf(other.namespace());
+  }
+
+  @Test
+  void closeCleansUpAfterContainerdDiedWithATaskRunning() throws Exception {
+    PrivateContainerd crashed = PrivateContainerd.start();
+    Path dir = crashed.dir();
+    Path shimSocket = HostLeftovers.shimSocket(crashed.grpcSocket(), crashed.namespace(), "orphan");
+    long taskPid;
+    try {
+      BusyboxImage.importInto(crashed);
+      crashed.ctr("run", "-d", BusyboxImage.REFERENCE, "orphan", "sleep", "300").requireSuccess();
+      taskPid = taskPid(crashed, "orphan");
+      ProcessHandle daemon = ProcessHandle.of(crashed.pid()).orElseThrow();
+      daemon.destroyForcibly();
+      daemon.onExit().get(); // containerd is gone; its shim and the container keep running
+    } finally {
+      crashed.close();
+    }
+
+    assertThat(goneOrZombie(taskPid, Duration.ofSeconds(10))).as("the container's process %d ended", taskPid).isTrue();
+    assertThat(Files.exists(shimSocket)).isFalse();
+    assertThat(Files.exists(HostLeftovers.RUNC_STATE_DIR.resolve(crashed.namespace()))).isFalse();
+    assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(dir.toString());
+    assertThat(Files.exists(dir)).isFalse();
+    assertNoCgroupOf(crashed.namespace());
+  }
+
+  private static void assertNoCgroupOf(String namespace) throws Exception {
+    for (Path hierarchy : HostLeftovers.namespaceCgroupHierarchies()) {
+      assertThat(hierarchy.resolve(namespace)).doesNotExist();
+    }
+  }
+
+  /** Killed processes whose parent died linger as zombies until init reaps them; both count as ended. */
+  private static boolean goneOrZombie(long pid, Duration timeout) throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        if (stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z")) {
+          return true;
+        }
+      } catch (java.io.IOException gone) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  /** The PID column of {@code ctr task ls} for one task. */
+  private static long taskPid(PrivateContainerd containerd, String id) {
+    return containerd.ctr("task", "ls").requireSuccess().stdout().lines()
+        .map(l -> l.trim().split("\\s+"))
+        .filter(cols -> cols[0].equals(id))
+        .mapToLong(cols -> Long.parseLong(cols[1]))
+        .findFirst().orElseThrow();
   }
 }
