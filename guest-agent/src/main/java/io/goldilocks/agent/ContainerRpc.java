@@ -54,6 +54,7 @@ final class ContainerRpc {
     b.unary("ExecProcess", ExecProcessRequest.parser(), this::exec);
     b.unary("SignalProcess", SignalProcessRequest.parser(), this::signal);
     b.unary("WaitProcess", WaitProcessRequest.parser(), this::await);
+    b.unary("RemoveProcess", io.goldilocks.api.agent.v1.ProcessRequest.parser(), this::removeProcess);
   }
 
   private Empty create(CallContext ctx, CreateContainerRequest r) throws TtrpcException {
@@ -109,6 +110,15 @@ final class ContainerRpc {
   private Empty signal(CallContext ctx, SignalProcessRequest r) throws TtrpcException {
     containers.signal(RequestChecks.id("container_id", r.getContainerId()),
         RequestChecks.execIdOrInit(r.getExecId()), RequestChecks.signal(r.getSignal()), r.getAll());
+    return Empty.getDefaultInstance();
+  }
+
+  private Empty removeProcess(CallContext ctx, io.goldilocks.api.agent.v1.ProcessRequest r) throws TtrpcException {
+    if (r.getExecId().isEmpty()) {
+      throw TtrpcException.invalidArgument("RemoveProcess is for execs; remove the init with RemoveContainer");
+    }
+    containers.removeExec(RequestChecks.id("container_id", r.getContainerId()),
+        RequestChecks.id("exec_id", r.getExecId()));
     return Empty.getDefaultInstance();
   }
 

@@ -65,7 +65,7 @@ final class AgentHarness implements AutoCloseable {
     cgroupParent = "/goldilocks-test-" + dir.getFileName();
     AgentConfig config = AgentConfig.guestDefaults().withRunc(runc.toString()).withRuncRoot(dir.resolve("runc"))
         .withStateDir(dir.resolve("state")).withCgroupParent(cgroupParent).withApplyHostname(false);
-    agent = new Agent(config);
+    agent = new Agent(config).start();
     server = agent.server();
     Path socket = dir.resolve("agent.sock");
     server.listen(socket);

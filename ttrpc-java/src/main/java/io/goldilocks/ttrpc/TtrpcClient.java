@@ -85,13 +85,14 @@ public final class TtrpcClient implements AutoCloseable {
   /** Calls {@code service/method} and waits for the response (or the options' timeout). */
   public <R extends Message> R call(String service, String method, Message request, Parser<R> responseParser,
       CallOptions options) throws TtrpcException {
-    CompletableFuture<ByteString> result = startUnary(service, method, request, options);
+    UnaryCall call = startUnary(service, method, request, options);
     try {
-      return parse(responseParser, result.get());
+      return parse(responseParser, call.result.get());
     } catch (ExecutionException e) {
       throw rethrowable(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      forget(call.streamId, call); // nobody waits for the answer any more
       throw TtrpcException.cancelled("interrupted while waiting for %s/%s", service, method);
     }
   }
@@ -104,7 +105,7 @@ public final class TtrpcClient implements AutoCloseable {
       Parser<R> responseParser, CallOptions options) {
     CompletableFuture<ByteString> result;
     try {
-      result = startUnary(service, method, request, options);
+      result = startUnary(service, method, request, options).result;
     } catch (TtrpcException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -120,16 +121,17 @@ public final class TtrpcClient implements AutoCloseable {
     }, CALLBACKS);
   }
 
-  private CompletableFuture<ByteString> startUnary(String service, String method, Message request,
-      CallOptions options) throws TtrpcException {
+  private UnaryCall startUnary(String service, String method, Message request, CallOptions options)
+      throws TtrpcException {
     UnaryCall call = new UnaryCall();
     Request envelope = envelope(service, method, request.toByteString(), options);
     int id = open(call, envelope, (byte) 0, deadline(options));
+    call.streamId = id;
     options.timeout().ifPresent(timeout -> {
       ScheduledFuture<?> timer = scheduleDeadline(id, call, timeout, service, method);
       call.result.whenComplete((r, e) -> timer.cancel(false));
     });
-    return call.result;
+    return call;
   }
 
   // ---- streams -------------------------------------------------------------------------------------------------

@@ -105,7 +105,11 @@ public final class TtrpcServer implements AutoCloseable {
     acceptor.start();
   }
 
-  /** Serves one duplex byte stream (e.g. a virtio-serial port) in the background. */
+  /**
+   * Serves one duplex byte stream (e.g. a virtio-serial port) in the background. The connection ends at end of input
+   * or on a read/write failure; a caller serving a port that the peer may reopen serves it again after
+   * {@link Connection#awaitClosed()}. Throws IllegalStateException once the server is shutting down.
+   */
   public Connection serve(InputStream in, OutputStream out) {
     return startConnection(new StreamTransport(in, out));
   }

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 /** A unary call in flight on the client: completes with the response payload or a TtrpcException. Thread-safe. */
 final class UnaryCall implements ClientCall {
   final CompletableFuture<ByteString> result = new CompletableFuture<>();
+  volatile int streamId; // set once the request is written
 
   @Override
   public boolean onFrame(Frame frame) {

@@ -27,6 +27,7 @@ public final class GuestProcess {
   private final OutputBuffer stdout;
   private final OutputBuffer stderr;
   private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+  private final CompletableFuture<Void> exitReported = new CompletableFuture<>();
   private final Object stdinLock = new Object();
   private OutputStream stdin; // guarded by stdinLock; null when not connected or closed
   private volatile long pid;
@@ -140,6 +141,15 @@ public final class GuestProcess {
   void exited(ExitStatus status) {
     exit.complete(status);
     closeStdinQuietly();
+  }
+
+  /** Completes once the exit event was queued (or will never be: the process never started). */
+  CompletableFuture<Void> exitReported() {
+    return exitReported;
+  }
+
+  void markExitReported() {
+    exitReported.complete(null);
   }
 
   /** Completes when the process exited. */

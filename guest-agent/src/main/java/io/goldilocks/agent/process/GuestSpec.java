@@ -19,8 +19,10 @@ import java.util.Set;
  *   <li>{@code linux.namespaces} entries with a host {@code path}: network/ipc/uts → removed, so the container
  *       shares the guest's namespace, which is the pod's (one VM per pod); others keep their type without the path
  *       (a fresh namespace);
- *   <li>{@code linux.cgroupsPath}: the host's (often systemd-style "slice:prefix:name") → {@code <parent>/<id>}
- *       under the guest's cgroup hierarchy;
+ *   <li>{@code linux.cgroupsPath}: the host's (often systemd-style "slice:prefix:name") →
+ *       {@code <parent>/<id>/ctr} under the guest's cgroup hierarchy. runc removes its own cgroup when the init
+ *       exits; the agent-owned {@code <parent>/<id>} above it outlives it, and cgroup v2 counts the child's OOM
+ *       kills there too, so an OOM that ended the container is still seen after runc cleaned up;
  *   <li>bind mounts onto /etc/hosts, /etc/hostname, /etc/resolv.conf → the sandbox's guest files; every other
  *       bind-mount source must exist in the guest (the host rewrites them into the share).
  * </ul>
@@ -69,8 +71,13 @@ public final class GuestSpec {
     return Json.write(spec);
   }
 
-  /** The guest cgroup path of a container, relative to the cgroup mount (e.g. "/goldilocks/c1"). */
+  /** The container's runc cgroup, relative to the cgroup mount (e.g. "/goldilocks/c1/ctr"). */
   public String cgroupPath(String containerId) {
+    return groupPath(containerId) + "/ctr";
+  }
+
+  /** The agent-owned cgroup above the container's (e.g. "/goldilocks/c1"), removed with the container. */
+  public String groupPath(String containerId) {
     return (cgroupParent.endsWith("/") ? cgroupParent : cgroupParent + "/") + containerId;
   }
 

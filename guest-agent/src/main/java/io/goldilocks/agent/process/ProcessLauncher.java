@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Starts a container's processes through runc in the foreground and turns runc's exit into the process's exit
@@ -25,13 +25,13 @@ final class ProcessLauncher {
   private static final int LOG_TAIL = 16 * 1024;
 
   private final Runc runc;
-  private final Consumer<GuestProcess> onExit;
+  private final BiConsumer<GuestProcess, ExitStatus> onExit;
 
   /**
-   * @param onExit called once per started process after its exit status was recorded (on a JDK process-reaper
-   *     or pool thread; must not block)
+   * @param onExit called once per started process with its exit status, which it must record (on a JDK
+   *     process-reaper or pool thread; must not block)
    */
-  ProcessLauncher(Runc runc, Consumer<GuestProcess> onExit) {
+  ProcessLauncher(Runc runc, BiConsumer<GuestProcess, ExitStatus> onExit) {
     this.runc = runc;
     this.onExit = onExit;
   }
@@ -88,10 +88,7 @@ final class ProcessLauncher {
       throw e;
     }
     proc.started(pid, pty == null ? null : pty::resize);
-    p.onExit().thenRun(() -> {
-      proc.exited(new ExitStatus(statusOf(p), Instant.now()));
-      onExit.accept(proc);
-    });
+    p.onExit().thenRun(() -> onExit.accept(proc, new ExitStatus(statusOf(p), Instant.now())));
     return pid;
   }
 

@@ -43,6 +43,12 @@ public final class Pty implements AutoCloseable {
     long write(int fd, @In byte[] buf, long count);
 
     int close(int fd);
+
+    int tcgetattr(int fd, @Out byte[] termios);
+
+    void cfmakeraw(byte[] termios);
+
+    int tcsetattr(int fd, int optionalActions, @In byte[] termios);
   }
 
   /** Loads libc on first use (initialization-on-demand). */
@@ -73,7 +79,11 @@ public final class Pty implements AutoCloseable {
       throw TtrpcException.internal("posix_openpt failed: errno %d", errno());
     }
     byte[] name = new byte[128];
-    if (c.grantpt(fd) != 0 || c.unlockpt(fd) != 0 || c.ptsname_r(fd, name, name.length) != 0) {
+    // Raw from the start: runc makes it raw too, but only after it began copying, so its first output would get
+    // the line discipline's \r\n translation twice. (On a master fd, the termios calls act on the slave.)
+    byte[] termios = new byte[128]; // glibc's struct termios is 60 bytes
+    if (c.grantpt(fd) != 0 || c.unlockpt(fd) != 0 || c.ptsname_r(fd, name, name.length) != 0
+        || c.tcgetattr(fd, termios) != 0 || !raw(c, fd, termios)) {
       int errno = errno();
       c.close(fd);
       throw TtrpcException.internal("cannot prepare a pty: errno %d", errno);
@@ -83,6 +93,11 @@ public final class Pty implements AutoCloseable {
       len++;
     }
     return new Pty(fd, new String(name, 0, len, java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  private static boolean raw(LibC c, int fd, byte[] termios) {
+    c.cfmakeraw(termios);
+    return c.tcsetattr(fd, 0 /* TCSANOW */, termios) == 0;
   }
 
   private static int errno() {

@@ -32,7 +32,7 @@ class ContainerStateTest {
 
   @Test
   void anIllegalTransitionIsAFailedPrecondition() throws Exception {
-    Container c = new Container("c1", java.nio.file.Path.of("/tmp"), "/g/c1",
+    Container c = new Container("c1", java.nio.file.Path.of("/tmp"), "/g/c1/ctr", "/g/c1",
         new GuestProcess("c1", "", StdioConfig.none(), 16));
     assertThatThrownBy(() -> c.transition(PAUSED, "pause"))
         .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.FAILED_PRECONDITION))

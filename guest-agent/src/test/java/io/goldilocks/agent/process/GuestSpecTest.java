@@ -38,7 +38,7 @@ class GuestSpecTest {
     assertThat(s).doesNotContainKey("hooks");
     assertThat(Json.object(s, "process")).containsEntry("terminal", false);
     Map<String, Object> linux = Json.object(s, "linux");
-    assertThat(linux).containsEntry("cgroupsPath", "/goldilocks/c1");
+    assertThat(linux).containsEntry("cgroupsPath", "/goldilocks/c1/ctr");
     assertThat(Json.array(linux, "namespaces")).containsExactly(Map.of("type", "pid"), Map.of("type", "mount"),
         Map.of("type", "network"));
     Map<?, ?> resolv = (Map<?, ?>) Json.array(s, "mounts").get(1);

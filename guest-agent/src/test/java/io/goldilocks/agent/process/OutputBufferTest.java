@@ -82,6 +82,30 @@ class OutputBufferTest {
     }
   }
 
+  @Test
+  void growsWhileWrappedWithoutReorderingBytes() throws Exception {
+    OutputBuffer b = new OutputBuffer(64 * 1024);
+    byte[] data = new byte[26_000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 31);
+    }
+    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    try (OutputBuffer.Reader r = b.attach("stdout")) {
+      b.write(data, 0, 6000);
+      byte[] first = awaitData(r, 5000);
+      got.write(first);
+      r.consume(first.length);
+      b.write(data, 6000, 3000); // wraps around the end of the initial 8 KiB ring
+      b.write(data, 9000, 17_000); // must grow while wrapped
+      b.finish();
+      for (byte[] c = r.peek(4096, 1000); c != null; c = r.peek(4096, 1000)) {
+        got.write(c);
+        r.consume(c.length);
+      }
+    }
+    assertThat(got.toByteArray()).isEqualTo(java.util.Arrays.copyOf(data, 26_000));
+  }
+
   private static byte[] awaitData(OutputBuffer.Reader r, int max) throws InterruptedException {
     byte[] data = r.peek(max, 5000);
     assertThat(data).isNotNull().isNotEmpty();

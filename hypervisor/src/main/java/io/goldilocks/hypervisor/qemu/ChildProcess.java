@@ -71,6 +71,11 @@ final class ChildProcess {
     process.destroyForcibly();
   }
 
+  /** SIGKILL to the leader alone: the fallback should kill(1) be unable to reach the group. */
+  void destroyForcibly() {
+    process.destroyForcibly();
+  }
+
   boolean awaitExit(Duration timeout) {
     try {
       return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -89,7 +89,7 @@ public final class QemuHypervisor implements Hypervisor {
     ChildProcess child = ChildProcess.start("virtiofsd-" + share.tag(), command.args(),
         layout.virtiofsdLog(share.tag()), layout.virtiofsdPidFile(share.tag()));
     Instant deadline = Instant.now().plus(HELPER_SOCKET_WAIT);
-    while (!Files.exists(socket)) {
+    while (!UnixSockets.isListening(socket)) {
       if (!child.isAlive() || Instant.now().isAfter(deadline)) {
         child.killGroup();
         child.awaitExit(Duration.ofSeconds(5));

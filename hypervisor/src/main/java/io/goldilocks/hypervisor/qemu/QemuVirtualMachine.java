@@ -280,11 +280,9 @@ final class QemuVirtualMachine implements VirtualMachine {
   private void killAll() {
     List<ChildProcess> all = new ArrayList<>(helpers);
     all.add(0, qemu);
-    for (ChildProcess child : all) {
-      if (child.isAlive()) {
-        child.killGroup();
-      }
-    }
+    List<ChildProcess> alive = all.stream().filter(ChildProcess::isAlive).toList();
+    ProcessGroups.kill(alive.stream().map(ChildProcess::pid).toList());
+    alive.forEach(ChildProcess::destroyForcibly);
   }
 
   // ---- the monitor thread ----
@@ -354,12 +352,16 @@ final class QemuVirtualMachine implements VirtualMachine {
     }
     List<String> console = ConsoleLog.tail(layout.consoleLog());
     String detail = cause.detail() + (allGone ? "" : " (a process did not exit after SIGKILL)");
+    if (cause.reason() != VmExit.Reason.QEMU_EXITED && !logTail(qemu).isEmpty()) {
+      detail += " [qemu.log" + logTail(qemu) + "]"; // the log goes with the run directory
+    }
     try {
       VmCleaner.deleteRecursively(layout.dir());
     } catch (IOException e) {
       LOG.error("VM {}: cannot remove run directory {}", id(), layout.dir(), e);
       detail += " (run directory not removed: " + e.getMessage() + ")";
     }
+    LOG.info("VM {}: exited: {}, QEMU status {}", id(), detail, qemu.exitCode());
     return new VmExit(cause.reason(), qemu.exitCode(), detail, console);
   }
 

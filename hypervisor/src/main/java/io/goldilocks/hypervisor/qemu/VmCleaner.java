@@ -31,7 +31,7 @@ public final class VmCleaner {
       return new Result(List.of(), false);
     }
     List<PidFile> live = livePids(runDir);
-    live.forEach(pidFile -> ProcessGroups.kill(pidFile.pid()));
+    ProcessGroups.kill(live.stream().map(PidFile::pid).toList());
     awaitGone(live);
     deleteRecursively(runDir);
     return new Result(live.stream().map(PidFile::pid).toList(), true);

@@ -196,10 +196,10 @@ final class GuestSandbox implements Sandbox {
   @Override
   public List<ProcessInfo> pids(String containerId) throws TtrpcException {
     Container container = container(containerId);
+    requireReadyNow();
     if (!container.init().state().isAlive()) {
       return List.of();
     }
-    requireReadyNow();
     return agent.listPids(containerId);
   }
 
