@@ -25,6 +25,10 @@ final class LogForwarder implements LogListener {
     Logger log = LoggerFactory.getLogger("osgi." + (bundle == null ? "unknown" : bundle.getSymbolicName()));
     String message = entry.getMessage();
     Throwable error = entry.getException();
+    if (entry.getLoggerName() != null && entry.getLoggerName().startsWith("Events.")) {
+      log.debug(message, error); // the Log Service's echo of every bundle/service event: BundleDiagnostics has them
+      return;
+    }
     switch (entry.getLogLevel()) {
       case AUDIT, ERROR -> {
         log.error(message, error);
