@@ -32,7 +32,7 @@ public final class BundlesCommand implements Callable<Integer> {
   @Option(names = "--sandbox", paramLabel = "ID", description = "Only this sandbox (default: every running one).")
   String sandbox;
 
-  @Option(names = "--run-root", paramLabel = "DIR", defaultValue = "/run/goldilocks/vm",
+  @Option(names = "--run-root", paramLabel = "DIR", defaultValue = "/run/goldilocks/sandbox",
       description = "Directory of the sandboxes' runtime directories (default: ${DEFAULT-VALUE}).")
   Path runRoot;
 

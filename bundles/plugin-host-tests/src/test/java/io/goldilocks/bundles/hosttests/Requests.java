@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /** Requests as the shim makes them for one sandbox {@code sb1}. */
 final class Requests {
-  static final SandboxContext SANDBOX = new SandboxContext("sb1", Path.of("/run/goldilocks/vm/sb1"), Map.of());
+  static final SandboxContext SANDBOX = new SandboxContext("sb1", Path.of("/run/goldilocks/sandbox/sb1"), Map.of());
 
   private Requests() {}
 

@@ -130,6 +130,6 @@ class TcFilterNetworkPluginTest {
   }
 
   private static NetworkRequest request(Optional<Path> netns) {
-    return new NetworkRequest(new SandboxContext("sb1", Path.of("/run/goldilocks/vm/sb1"), Map.of()), netns);
+    return new NetworkRequest(new SandboxContext("sb1", Path.of("/run/goldilocks/sandbox/sb1"), Map.of()), netns);
   }
 }

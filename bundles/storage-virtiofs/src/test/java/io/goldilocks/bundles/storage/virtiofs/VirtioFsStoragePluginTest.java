@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class VirtioFsStoragePluginTest {
-  private static final Path RUN = Path.of("/run/goldilocks/vm/sb1");
+  private static final Path RUN = Path.of("/run/goldilocks/sandbox/sb1");
   private static final Path BUNDLE = Path.of("/run/containerd/io.containerd.runtime.v2.task/k8s.io/c1");
   private static final Mount OVERLAY = new Mount("overlay", "overlay", "",
       List.of("lowerdir=/snap/1/fs", "upperdir=/snap/2/fs", "workdir=/snap/2/work"));
