@@ -11,7 +11,8 @@ import java.util.Map;
  *     numbers in the guest, where the guest's drivers created them
  * @param containerEnv environment variables added to the container's process (e.g. {@code NVIDIA_VISIBLE_DEVICES})
  */
-public record DevicePlan(List<HostDevice> hostDevices, List<String> guestDevicePaths, Map<String, String> containerEnv) {
+public record DevicePlan(
+    List<HostDevice> hostDevices, List<String> guestDevicePaths, Map<String, String> containerEnv) {
   public DevicePlan {
     hostDevices = List.copyOf(hostDevices);
     guestDevicePaths = List.copyOf(guestDevicePaths);

@@ -32,8 +32,11 @@ import org.slf4j.LoggerFactory;
  * need a plugin call {@link #awaitRegistry} with a deadline.
  *
  * <p>A plugin bundle that fails to resolve or start never fails the host: it is logged and listed with its error, and
- * a lookup that finds no provider names it. Thread-safe: {@code state}, {@code framework}, {@code registry} and
- * {@code failure} are guarded by {@code lock}.
+ * a lookup that finds no provider names it. The owner must {@link #close()} the host on every exit path (in a
+ * {@code finally}): Felix's event dispatch thread is not a daemon and would keep the JVM alive.
+ *
+ * <p>Thread-safe: {@code state}, {@code framework}, {@code diagnostics}, {@code registry} and {@code failure} are
+ * guarded by {@code lock}.
  */
 public final class PluginHost implements AutoCloseable {
   /** The host's lifecycle states. */

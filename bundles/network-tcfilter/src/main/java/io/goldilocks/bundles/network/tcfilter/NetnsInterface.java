@@ -56,13 +56,14 @@ record NetnsInterface(String name, String mac, int mtu, boolean up, List<IpAddre
     List<Route> routes = new ArrayList<>();
     for (String line : output.split("\n")) {
       List<String> words = List.of(line.trim().split("\\s+"));
-      if (words.isEmpty() || words.get(0).isEmpty() || line.contains("proto kernel")
-          || words.get(0).startsWith("fe80:") || words.get(0).startsWith("ff00:") || words.get(0).startsWith("multicast")) {
+      String destination = words.get(0);
+      if (destination.isEmpty() || line.contains("proto kernel") || destination.startsWith("fe80:")
+          || destination.startsWith("ff00:") || destination.startsWith("multicast")) {
         continue;
       }
       int via = words.indexOf("via");
       String gateway = via >= 0 && via + 1 < words.size() ? words.get(via + 1) : "";
-      routes.add(new Route(words.get(0), gateway, name));
+      routes.add(new Route(destination, gateway, name));
     }
     return routes;
   }
