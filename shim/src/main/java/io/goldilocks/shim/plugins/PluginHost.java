@@ -130,7 +130,11 @@ public final class PluginHost implements AutoCloseable {
       }
       d = diagnostics;
     }
-    return d.listing();
+    try {
+      return d.listing();
+    } catch (IllegalStateException e) {
+      return List.of(); // closed meanwhile: the framework's context is gone
+    }
   }
 
   /** Stops the framework and the host's thread; removes the bundle cache. Idempotent. */
