@@ -1,0 +1,183 @@
+package io.goldilocks.agent.process;
+
+import io.goldilocks.ttrpc.TtrpcException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One process of a container: the init (exec id "") or an exec, run in the foreground by a {@code runc run} /
+ * {@code runc exec} child of the agent. runc stays the parent (it reaps the container process and exits with its
+ * status, 128+n for signal n), so the agent never has to reap anything but runc, which the JDK does.
+ *
+ * <p>The exit status is kept here until the container is removed: {@link #awaitExit} after the exit answers at once.
+ *
+ * <p>Thread-safe: {@code pid} and {@code runc} are written once before the process is published to other threads
+ * (under the container's lock); the exit future and the buffers are thread-safe; stdin is guarded by
+ * {@code stdinLock}.
+ */
+public final class GuestProcess {
+  private final String containerId;
+  private final String execId;
+  private final StdioConfig stdio;
+  private final OutputBuffer stdout;
+  private final OutputBuffer stderr;
+  private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+  private final Object stdinLock = new Object();
+  private OutputStream stdin; // guarded by stdinLock; null when not connected or closed
+  private volatile long pid;
+  private volatile Process runc;
+  private volatile TerminalResizer resizer;
+
+  GuestProcess(String containerId, String execId, StdioConfig stdio, int outputCapacity) {
+    this.containerId = containerId;
+    this.execId = execId;
+    this.stdio = stdio;
+    this.stdout = stdio.connected(OutputKind.STDOUT) ? new OutputBuffer(outputCapacity) : null;
+    this.stderr = stdio.connected(OutputKind.STDERR) ? new OutputBuffer(outputCapacity) : null;
+  }
+
+  public String containerId() {
+    return containerId;
+  }
+
+  public String execId() {
+    return execId;
+  }
+
+  public StdioConfig stdio() {
+    return stdio;
+  }
+
+  /** Guest pid, 0 before the process started. */
+  public long pid() {
+    return pid;
+  }
+
+  public boolean isInit() {
+    return execId.isEmpty();
+  }
+
+  /** "container c1" or "exec e1 of container c1", for error messages. */
+  public String describe() {
+    return isInit() ? "container " + containerId : "exec " + execId + " of container " + containerId;
+  }
+
+  /** Wires the started runc child: output pumps and stdin. Called once, before {@link #started}. */
+  void attach(Process runcProcess) {
+    this.runc = runcProcess;
+    String name = containerId + (isInit() ? "" : "/" + execId);
+    if (stdout != null) {
+      stdout.pumpFrom(runcProcess.getInputStream(), "stdout-" + name);
+    }
+    if (stderr != null) {
+      stderr.pumpFrom(runcProcess.getErrorStream(), "stderr-" + name);
+    }
+    synchronized (stdinLock) {
+      stdin = stdio.stdin() ? runcProcess.getOutputStream() : null;
+    }
+  }
+
+  /** Records the container process's pid once runc reported it. */
+  void started(long guestPid, TerminalResizer terminalResizer) {
+    this.pid = guestPid;
+    this.resizer = terminalResizer;
+  }
+
+  /** The runc child, or null before start. */
+  Process runc() {
+    return runc;
+  }
+
+  /** Records the exit; later calls are ignored (the first status wins). */
+  void exited(ExitStatus status) {
+    exit.complete(status);
+    closeStdinQuietly();
+  }
+
+  /** Completes when the process exited. */
+  public CompletableFuture<ExitStatus> exitFuture() {
+    return exit;
+  }
+
+  public boolean hasExited() {
+    return exit.isDone();
+  }
+
+  /** Waits for the exit; DEADLINE_EXCEEDED when {@code timeout} passes first. */
+  public ExitStatus awaitExit(Duration timeout) throws TtrpcException, InterruptedException {
+    try {
+      return exit.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw TtrpcException.deadlineExceeded("%s is still running", describe());
+    } catch (ExecutionException e) {
+      throw TtrpcException.internal("waiting for %s failed: %s", describe(), e.getCause());
+    }
+  }
+
+  /** The buffer of a connected output stream, or null when that stream is not connected. */
+  public OutputBuffer output(OutputKind kind) {
+    return kind == OutputKind.STDOUT ? stdout : stderr;
+  }
+
+  /** Writes to the process's stdin; FAILED_PRECONDITION when stdin is not connected, closed, or broken. */
+  public void writeStdin(byte[] data) throws TtrpcException {
+    synchronized (stdinLock) {
+      if (stdin == null) {
+        throw TtrpcException.failedPrecondition("stdin of %s is not open", describe());
+      }
+      try {
+        stdin.write(data);
+        stdin.flush();
+      } catch (IOException e) {
+        throw TtrpcException.failedPrecondition("stdin of %s was closed by the process: %s", describe(),
+            e.getMessage());
+      }
+    }
+  }
+
+  /** Closes stdin (the process reads EOF). Idempotent. */
+  public void closeStdin() {
+    closeStdinQuietly();
+  }
+
+  private void closeStdinQuietly() {
+    synchronized (stdinLock) {
+      if (stdin != null) {
+        try {
+          stdin.close();
+        } catch (IOException e) {
+          // The process is gone or closed its end: nothing left to deliver.
+        }
+        stdin = null;
+      }
+    }
+  }
+
+  /** Sets the terminal size; FAILED_PRECONDITION when the process has no terminal or has exited. */
+  public void resizeTerminal(int width, int height) throws TtrpcException {
+    TerminalResizer r = resizer;
+    if (!stdio.terminal() || r == null) {
+      throw TtrpcException.failedPrecondition("%s has no terminal", describe());
+    }
+    if (hasExited()) {
+      throw TtrpcException.failedPrecondition("%s has exited", describe());
+    }
+    r.resize(width, height);
+  }
+
+  /** Drops buffered output and closes stdin (the process is being removed). */
+  void release() {
+    closeStdinQuietly();
+    if (stdout != null) {
+      stdout.discard();
+    }
+    if (stderr != null) {
+      stderr.discard();
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package io.goldilocks.agent.process;
+
+import io.goldilocks.agent.json.Json;
+import io.goldilocks.agent.json.JsonException;
+import io.goldilocks.ttrpc.TtrpcException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rewrites the host's OCI runtime spec into one runc can run inside the guest. What cannot apply in the guest:
+ *
+ * <ul>
+ *   <li>{@code root.path}: the host's bundle rootfs → the container's rootfs inside the guest (virtio-fs share);
+ *   <li>{@code hooks}: host binaries (CNI, GPU hooks) that do not exist in the guest → removed;
+ *   <li>{@code linux.namespaces} entries with a host {@code path}: network/ipc/uts → removed, so the container
+ *       shares the guest's namespace, which is the pod's (one VM per pod); others keep their type without the path
+ *       (a fresh namespace);
+ *   <li>{@code linux.cgroupsPath}: the host's (often systemd-style "slice:prefix:name") → {@code <parent>/<id>}
+ *       under the guest's cgroup hierarchy;
+ *   <li>bind mounts onto /etc/hosts, /etc/hostname, /etc/resolv.conf → the sandbox's guest files; every other
+ *       bind-mount source must exist in the guest (the host rewrites them into the share).
+ * </ul>
+ *
+ * Thread-safe (immutable).
+ */
+public final class GuestSpec {
+  private static final Set<String> SHARED_WITH_GUEST = Set.of("network", "ipc", "uts");
+
+  private final String cgroupParent;
+  private final Map<String, Path> sandboxFiles;
+
+  /**
+   * @param cgroupParent e.g. "/goldilocks"; the container's cgroup becomes {@code <cgroupParent>/<id>}
+   * @param sandboxFiles container destination (e.g. "/etc/resolv.conf") → guest file to bind there
+   */
+  public GuestSpec(String cgroupParent, Map<String, Path> sandboxFiles) {
+    this.cgroupParent = cgroupParent;
+    this.sandboxFiles = Map.copyOf(sandboxFiles);
+  }
+
+  /** Returns the rewritten config.json text. INVALID_ARGUMENT for malformed specs. */
+  public String rewrite(String containerId, String specJson, Path rootfs) throws TtrpcException {
+    Map<String, Object> spec = parse(specJson);
+    if (Json.object(spec, "process") == null) {
+      throw TtrpcException.invalidArgument("OCI spec of %s has no process", containerId);
+    }
+    Map<String, Object> root = Json.object(spec, "root");
+    if (root == null) {
+      root = new java.util.LinkedHashMap<>();
+      spec.put("root", root);
+    }
+    root.put("path", rootfs.toString());
+    spec.remove("hooks");
+    Map<String, Object> linux = Json.object(spec, "linux");
+    if (linux != null) {
+      rewriteNamespaces(linux);
+      linux.put("cgroupsPath", cgroupPath(containerId));
+    }
+    rewriteMounts(containerId, spec);
+    return Json.write(spec);
+  }
+
+  /** The guest cgroup path of a container, relative to the cgroup mount (e.g. "/goldilocks/c1"). */
+  public String cgroupPath(String containerId) {
+    return (cgroupParent.endsWith("/") ? cgroupParent : cgroupParent + "/") + containerId;
+  }
+
+  /** Parses an exec's OCI Process JSON and forces {@code terminal}; INVALID_ARGUMENT when malformed. */
+  public static String execProcess(String processJson, boolean terminal) throws TtrpcException {
+    Map<String, Object> process = parse(processJson);
+    List<Object> args = Json.array(process, "args");
+    if (args == null || args.isEmpty()) {
+      throw TtrpcException.invalidArgument("OCI process has no args");
+    }
+    process.put("terminal", terminal);
+    return Json.write(process);
+  }
+
+  private static Map<String, Object> parse(String json) throws TtrpcException {
+    try {
+      return Json.parseObject(json);
+    } catch (JsonException e) {
+      throw TtrpcException.invalidArgument("malformed OCI JSON: %s", e.getMessage());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void rewriteNamespaces(Map<String, Object> linux) {
+    List<Object> namespaces = Json.array(linux, "namespaces");
+    if (namespaces == null) {
+      return;
+    }
+    for (Iterator<Object> it = namespaces.iterator(); it.hasNext(); ) {
+      Object o = it.next();
+      if (!(o instanceof Map)) {
+        continue;
+      }
+      Map<String, Object> ns = (Map<String, Object>) o;
+      String path = Json.string(ns, "path");
+      if (path == null || path.isEmpty()) {
+        continue;
+      }
+      if (SHARED_WITH_GUEST.contains(Json.string(ns, "type"))) {
+        it.remove();
+      } else {
+        ns.remove("path");
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void rewriteMounts(String containerId, Map<String, Object> spec) throws TtrpcException {
+    List<Object> mounts = Json.array(spec, "mounts");
+    if (mounts == null) {
+      return;
+    }
+    for (Object o : mounts) {
+      if (!(o instanceof Map)) {
+        throw TtrpcException.invalidArgument("OCI spec of %s has a mount that is not an object", containerId);
+      }
+      Map<String, Object> m = (Map<String, Object>) o;
+      if (!isBind(m)) {
+        continue;
+      }
+      Path replacement = sandboxFiles.get(Json.string(m, "destination"));
+      if (replacement != null) {
+        m.put("source", replacement.toString());
+        continue;
+      }
+      String source = Json.string(m, "source");
+      if (source == null || !Files.exists(Path.of(source))) {
+        throw TtrpcException.failedPrecondition("bind mount source %s of container %s does not exist in the guest",
+            source, containerId);
+      }
+    }
+  }
+
+  private static boolean isBind(Map<String, Object> mount) {
+    if ("bind".equals(Json.string(mount, "type"))) {
+      return true;
+    }
+    List<Object> options = Json.array(mount, "options");
+    return options != null && (options.contains("bind") || options.contains("rbind"));
+  }
+}

@@ -1,0 +1,251 @@
+package io.goldilocks.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Empty;
+import io.goldilocks.api.agent.v1.ContainerRequest;
+import io.goldilocks.api.agent.v1.Event;
+import io.goldilocks.api.agent.v1.EventsRequest;
+import io.goldilocks.api.agent.v1.ListPidsResponse;
+import io.goldilocks.api.agent.v1.OutputChunk;
+import io.goldilocks.api.agent.v1.OutputStream;
+import io.goldilocks.api.agent.v1.ProcessPid;
+import io.goldilocks.api.agent.v1.ReadOutputRequest;
+import io.goldilocks.api.agent.v1.StdinChunk;
+import io.goldilocks.api.agent.v1.WaitProcessResponse;
+import io.goldilocks.api.agent.v1.WriteStdinResponse;
+import io.goldilocks.ttrpc.ClientStream;
+import io.goldilocks.ttrpc.Code;
+import io.goldilocks.ttrpc.TtrpcException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The agent driving real runc with a busybox rootfs, over a real ttrpc connection. */
+class RuncAgentTest {
+  private AgentHarness h;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    h = new AgentHarness();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  @Test
+  void exitCodesAreExact() throws Exception {
+    h.run("zero", false, "true");
+    h.run("three", false, "sh", "-c", "exit 3");
+    h.run("killed", false, "sleep", "1000");
+    h.signal("killed", "", 9, false);
+    assertThat(h.await("zero", "").getExitStatus()).isEqualTo(0);
+    assertThat(h.await("three", "").getExitStatus()).isEqualTo(3);
+    assertThat(h.await("killed", "").getExitStatus()).isEqualTo(137);
+  }
+
+  @Test
+  void sigtermToAnExecGives143AndExitsOfExecsAreKept() throws Exception {
+    h.run("c", false, "sleep", "1000");
+    h.exec("c", "term", false, "sleep", "1000");
+    h.exec("c", "seven", false, "sh", "-c", "exit 7");
+    h.signal("c", "term", 15, false);
+    assertThat(h.await("c", "term").getExitStatus()).isEqualTo(143);
+    assertThat(h.await("c", "seven").getExitStatus()).isEqualTo(7);
+    // asked again long after the exit: answered at once, from the kept status
+    assertThat(h.await("c", "seven").getExitStatus()).isEqualTo(7);
+    assertThatThrownBy(() -> h.signal("c", "seven", 9, false))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND));
+  }
+
+  @Test
+  void stdoutAndStderrAreSeparate() throws Exception {
+    h.create("c", AgentHarness.spec("sh", "-c", "echo to-out; echo to-err >&2; exit 4"), AgentHarness.stdio(false));
+    ClientStream<ReadOutputRequest, OutputChunk> out = h.openOutput("c", "", OutputStream.STDOUT);
+    ClientStream<ReadOutputRequest, OutputChunk> err = h.openOutput("c", "", OutputStream.STDERR);
+    h.start("c");
+    assertThat(new String(AgentHarness.drain(out), StandardCharsets.UTF_8)).isEqualTo("to-out\n");
+    assertThat(new String(AgentHarness.drain(err), StandardCharsets.UTF_8)).isEqualTo("to-err\n");
+    assertThat(h.await("c", "").getExitStatus()).isEqualTo(4);
+  }
+
+  @Test
+  void stdinReachesTheProcessAndCloseStdinEndsIt() throws Exception {
+    h.run("c", true, "sh", "-c", "read line; echo got:$line; cat; echo end");
+    ClientStream<StdinChunk, WriteStdinResponse> in = h.client.stream(Agent.SERVICE, "WriteStdin",
+        StdinChunk.newBuilder().setContainerId("c").setData(ByteString.copyFromUtf8("hello\n")).build(),
+        WriteStdinResponse.parser(), AgentHarness.CALL, true);
+    in.send(StdinChunk.newBuilder().setData(ByteString.copyFromUtf8("more")).build());
+    in.closeSend();
+    assertThat(in.receive().getBytesWritten()).isEqualTo(10);
+    h.closeStdin("c", "");
+    assertThat(new String(h.readAll("c", "", OutputStream.STDOUT), StandardCharsets.UTF_8))
+        .isEqualTo("got:hello\nmoreend\n");
+    assertThat(h.await("c", "").getExitStatus()).isEqualTo(0);
+  }
+
+  @Test
+  void twentyConcurrentExecsEachGetTheirOutputAndStatus() throws Exception {
+    h.run("c", false, "sleep", "1000");
+    ExecutorService pool = Executors.newFixedThreadPool(20);
+    try {
+      List<Future<String>> results = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        int n = i;
+        results.add(pool.submit(() -> {
+          h.exec("c", "e" + n, false, "sh", "-c", "echo exec-" + n + "; exit " + n);
+          String out = new String(h.readAll("c", "e" + n, OutputStream.STDOUT), StandardCharsets.UTF_8);
+          return out + "/" + h.await("c", "e" + n).getExitStatus();
+        }));
+      }
+      for (int i = 0; i < 20; i++) {
+        assertThat(results.get(i).get()).isEqualTo("exec-" + i + "\n/" + i);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void sixtyFourMebibytesOfOutputArriveIntact() throws Exception {
+    long size = 64L << 20;
+    h.run("big", false, "sh", "-c", "yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c " + size);
+    MessageDigest received = MessageDigest.getInstance("SHA-256");
+    long total = 0;
+    ClientStream<ReadOutputRequest, OutputChunk> out = h.openOutput("big", "", OutputStream.STDOUT);
+    for (OutputChunk c = out.receive(); c != null; c = out.receive()) {
+      assertThat(c.getData().size()).isBetween(1, 64 * 1024);
+      received.update(c.getData().asReadOnlyByteBuffer());
+      total += c.getData().size();
+    }
+    MessageDigest expected = MessageDigest.getInstance("SHA-256");
+    byte[] line = "0123456789abcdefghijklmnopqrstuvwxyz\n".getBytes(StandardCharsets.US_ASCII);
+    for (long left = size; left > 0; left -= line.length) {
+      expected.update(line, 0, (int) Math.min(line.length, left));
+    }
+    assertThat(total).isEqualTo(size);
+    assertThat(received.digest()).isEqualTo(expected.digest());
+    assertThat(h.await("big", "").getExitStatus()).isEqualTo(0);
+  }
+
+  @Test
+  void listPidsNamesInitAndExecs() throws Exception {
+    int init = h.run("c", false, "sleep", "1000");
+    int exec = h.exec("c", "e1", false, "sleep", "1000");
+    ListPidsResponse pids = h.call("ListPids", ContainerRequest.newBuilder().setContainerId("c").build(),
+        ListPidsResponse.parser());
+    assertThat(pids.getPidsList()).contains(ProcessPid.newBuilder().setPid(init).build(),
+        ProcessPid.newBuilder().setPid(exec).setExecId("e1").build());
+  }
+
+  @Test
+  void pausedContainerIsFrozenAndRefusesExecsUntilResumed() throws Exception {
+    h.run("c", false, "sleep", "1000");
+    h.containerCall("PauseContainer", "c");
+    assertThat(freezerState()).isEqualTo("FROZEN");
+    assertThatThrownBy(() -> h.exec("c", "e1", false, "true"))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.FAILED_PRECONDITION));
+    assertThatThrownBy(() -> h.containerCall("PauseContainer", "c"))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.FAILED_PRECONDITION));
+    h.containerCall("ResumeContainer", "c");
+    assertThat(freezerState()).isEqualTo("THAWED");
+    h.exec("c", "e1", false, "true");
+    assertThat(h.await("c", "e1").getExitStatus()).isEqualTo(0);
+  }
+
+  /** The container's freezer state as the kernel sees it (cgroup v1 freezer or v2 cgroup.freeze). */
+  private String freezerState() throws Exception {
+    Path v1 = Path.of("/sys/fs/cgroup/freezer", h.cgroupParent, "c", "freezer.state");
+    if (Files.isDirectory(Path.of("/sys/fs/cgroup/freezer"))) {
+      return Files.readString(v1).strip();
+    }
+    String v2 = Files.readString(Path.of("/sys/fs/cgroup", h.cgroupParent, "c", "cgroup.freeze")).strip();
+    return v2.equals("1") ? "FROZEN" : "THAWED";
+  }
+
+  @Test
+  void killAllEndsEveryProcessAndExitEventsComeExecFirst() throws Exception {
+    ClientStream<EventsRequest, Event> events = h.client.stream(Agent.SERVICE, "Events",
+        EventsRequest.getDefaultInstance(), Event.parser(), AgentHarness.CALL, false);
+    h.run("c", false, "sh", "-c", "sleep 1000 & sleep 1000 & wait");
+    h.exec("c", "e1", false, "sleep", "1000");
+    h.signal("c", "", 9, true);
+    assertThat(h.await("c", "").getExitStatus()).isEqualTo(137);
+    assertThat(h.await("c", "e1").getExitStatus()).isEqualTo(137);
+    Event first = events.receive(Duration.ofSeconds(30));
+    Event second = events.receive(Duration.ofSeconds(30));
+    assertThat(first.getExited().getExecId()).isEqualTo("e1");
+    assertThat(second.getExited().getExecId()).isEmpty();
+    assertThat(second.getExited().getExitStatus()).isEqualTo(137);
+    assertThat(second.getSequence()).isEqualTo(first.getSequence() + 1);
+    events.close();
+  }
+
+  @Test
+  void removeNeedsForceWhileRunningAndForgetsEverything() throws Exception {
+    h.run("c", false, "sleep", "1000");
+    assertThatThrownBy(() -> h.remove("c", false))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.FAILED_PRECONDITION));
+    h.remove("c", true);
+    assertThat(h.runcRoot().resolve("c")).doesNotExist();
+    assertThat(h.agent.config().stateDir().resolve("bundles/c")).doesNotExist();
+    assertThatThrownBy(() -> h.await("c", ""))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND));
+    // the id is free again
+    h.run("c", false, "true");
+    assertThat(h.await("c", "").getExitStatus()).isEqualTo(0);
+    h.remove("c", false);
+  }
+
+  @Test
+  void aProcessThatCannotStartFailsStartAndCanBeRemoved() throws Exception {
+    h.create("c", AgentHarness.spec("/no/such/binary"), AgentHarness.stdio(false));
+    assertThatThrownBy(() -> h.start("c"))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.FAILED_PRECONDITION))
+        .hasMessageContaining("/no/such/binary");
+    h.remove("c", false);
+  }
+
+  @Test
+  void outOfBoundInputIsRejected() throws Exception {
+    assertThatThrownBy(() -> h.create("bad id", AgentHarness.spec("true"), AgentHarness.stdio(false)))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.INVALID_ARGUMENT));
+    assertThatThrownBy(() -> h.create("x".repeat(77), AgentHarness.spec("true"), AgentHarness.stdio(false)))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.RESOURCE_EXHAUSTED));
+    String hugeSpec = AgentHarness.spec("echo", "x".repeat(1 << 20));
+    assertThatThrownBy(() -> h.create("c", hugeSpec, AgentHarness.stdio(false)))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.RESOURCE_EXHAUSTED));
+    assertThatThrownBy(() -> h.call("CreateContainer", io.goldilocks.api.agent.v1.CreateContainerRequest
+        .newBuilder().setContainerId("c").setOciSpec(ByteString.copyFromUtf8(AgentHarness.spec("true")))
+        .setRootfsPath("relative/rootfs").build(), Empty.parser()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.INVALID_ARGUMENT));
+    h.run("c", true, "cat");
+    assertThatThrownBy(() -> h.signal("c", "", 0, false))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.INVALID_ARGUMENT));
+    ClientStream<StdinChunk, WriteStdinResponse> in = h.client.stream(Agent.SERVICE, "WriteStdin",
+        StdinChunk.newBuilder().setContainerId("c").setData(ByteString.copyFrom(new byte[64 * 1024 + 1]))
+            .build(), WriteStdinResponse.parser(), AgentHarness.CALL, true);
+    in.closeSend();
+    assertThatThrownBy(in::receive)
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.RESOURCE_EXHAUSTED));
+    assertThatThrownBy(() -> h.call("WaitProcess", io.goldilocks.api.agent.v1.WaitProcessRequest.newBuilder()
+        .setContainerId("c").setExecId("../x").build(), WaitProcessResponse.parser()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.INVALID_ARGUMENT));
+  }
+}
