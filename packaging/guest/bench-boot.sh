@@ -2,8 +2,9 @@
 # Boot-time benchmark for guest images: boots each image N times with boot-test.sh (QEMU TCG, microvm) and
 # prints a table of medians (the load column: the median 1-minute load average): QEMU start -> "/init starts the agent" marker, and -> the agent's first line.
 #
-# Usage: bench-boot.sh [--runs N] [--ready REGEX] [--append ARGS] LABEL=IMAGE_DIR...
+# Usage: bench-boot.sh [--runs N] [--ready REGEX] [--append ARGS] LABEL=IMAGE_DIR[:KERNEL_ARGS]...
 #   --ready   the agent's first console line (default: any line after the marker)
+#   KERNEL_ARGS are appended for that entry only (e.g. cds-off=DIR:goldilocks.cds=off)
 # Runs one VM at a time; on a shared machine, note the load average the table prints.
 set -euo pipefail
 
@@ -32,10 +33,11 @@ trap 'rm -rf "$TMP"' EXIT
 stamp_of() { awk -v re="$1" '$0 ~ re { sub(/^\[ */, ""); sub(/\].*/, ""); print; exit }'; }
 
 # Round-robin over the images, so a change in the machine's load hits every image alike.
-boot_once() {  # $1 = label, $2 = image dir
-    local m r
-    "$HERE/boot-test.sh" --image "$2" --until "${READY:-goldilocks-init: agent exited}" --timeout 90 \
-        --append "$APPEND" > "$TMP/console" 2>&1 || true
+boot_once() {  # $1 = label, $2 = image dir[:kernel args]
+    local m r dir=${2%%:*} args=""
+    [[ "$2" != *:* ]] || args=${2#*:}
+    "$HERE/boot-test.sh" --image "$dir" --until "${READY:-goldilocks-init: agent exited}" --timeout 90 \
+        --append "$APPEND $args" > "$TMP/console" 2>&1 || true
     m=$(stamp_of 'goldilocks-init: starting agent' < "$TMP/console")
     if [ -n "$READY" ]; then
         r=$(stamp_of "$READY" < "$TMP/console")

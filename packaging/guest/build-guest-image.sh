@@ -5,19 +5,22 @@
 # changed, the build only copies. Run by the Maven build (packaging module, package phase); see
 # docs/guest-image.md.
 #
-# Usage: build-guest-image.sh --out DIR --agent-dir DIR [--layout initramfs|erofs] [--force]
-#   --agent-dir: a guest-agent target/ directory: goldilocks-guest-agent-*.jar plus lib/*.jar
-#   --agent-jar FILE (repeatable) adds a jar explicitly instead.
+# Usage: build-guest-image.sh --out DIR --agent-dir DIR [--layout erofs|initramfs] [--force]
+#   --agent-dir: a directory with goldilocks-guest-agent-*.jar plus lib/*.jar
+#   --agent-jar FILE (repeatable) adds a jar explicitly instead (the first one's classes are trained for CDS).
+#   --agent-main CLASS: the class the guest starts (default io.goldilocks.agent.AgentMain; smoke-test.sh
+#     uses its probe).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 CACHE=${GOLDILOCKS_CACHE:-$HOME/.cache/goldilocks}
 JDK=${GOLDILOCKS_JDK:-/usr/lib/jvm/java-17-openjdk-amd64}
 AGENT_MAIN=io.goldilocks.agent.AgentMain
+KEEP_CACHE_ENTRIES=6
 OUT=""
 AGENT_DIR=""
 AGENT_JARS=()
-LAYOUT=${GOLDILOCKS_GUEST_LAYOUT:-initramfs}
+LAYOUT=${GOLDILOCKS_GUEST_LAYOUT:-erofs}
 INITRD_COMPRESS=${GOLDILOCKS_INITRD_COMPRESS:-gzip}
 FORCE=0
 # Host packages whose files go into the guest; their versions are part of the cache key.
@@ -32,6 +35,7 @@ parse_args() {
             --out) OUT=$2; shift 2 ;;
             --agent-dir) AGENT_DIR=$2; shift 2 ;;
             --agent-jar) AGENT_JARS+=("$2"); shift 2 ;;
+            --agent-main) AGENT_MAIN=$2; shift 2 ;;
             --layout) LAYOUT=$2; shift 2 ;;
             --force) FORCE=1; shift ;;
             *) die "unknown argument: $1" ;;
@@ -60,11 +64,22 @@ collect_agent_jars() {
     for j in "${AGENT_JARS[@]}"; do [ -f "$j" ] || die "agent jar $j does not exist"; done
 }
 
+# One apt-cache call on the fast path: the metapackage names the kernel ABI and its version (part of the key).
 resolve_kernel() {
-    KERNEL_ABI=${GOLDILOCKS_KERNEL_ABI:-$(apt-cache depends linux-image-cloud-amd64 2>/dev/null \
-        | sed -n 's/^ *Depends: linux-image-\(.*-cloud-amd64\)$/\1/p' | head -1)}
-    [ -n "$KERNEL_ABI" ] || die "cannot find the kernel the linux-image-cloud-amd64 metapackage depends on (apt-get update?)"
+    if [ -n "${GOLDILOCKS_KERNEL_ABI:-}" ]; then
+        KERNEL_ABI=$GOLDILOCKS_KERNEL_ABI
+        KERNEL_META_VERSION=pinned
+    else
+        local meta
+        meta=$(apt-cache show --no-all-versions linux-image-cloud-amd64 2>/dev/null || true)
+        KERNEL_ABI=$(echo "$meta" | sed -n 's/^Depends:.*linux-image-\([^ ,]*-cloud-amd64\)\b.*/\1/p' | head -1)
+        KERNEL_META_VERSION=$(echo "$meta" | sed -n 's/^Version: //p' | head -1)
+        [ -n "$KERNEL_ABI" ] || die "cannot find the kernel the linux-image-cloud-amd64 metapackage depends on (apt-get update?)"
+    fi
     KERNEL_PKG=linux-image-$KERNEL_ABI-unsigned
+}
+
+resolve_kernel_package_version() {
     KERNEL_PKG_VERSION=$(apt-cache show --no-all-versions "$KERNEL_PKG" 2>/dev/null | sed -n 's/^Version: //p' | head -1)
     [ -n "$KERNEL_PKG_VERSION" ] || die "apt-cache knows no $KERNEL_PKG"
 }
@@ -77,8 +92,9 @@ jar_content_hash() {
 
 # Everything that determines the image, one line each; its hash names the cache entry.
 write_inputs() {
-    echo "layout $LAYOUT erofs-opts ${GOLDILOCKS_EROFS_OPTS--zlz4hc} initrd-compress $INITRD_COMPRESS"
-    echo "kernel $KERNEL_PKG $KERNEL_PKG_VERSION"
+    echo "agent-main $AGENT_MAIN"
+    echo "layout $LAYOUT erofs-opts ${GOLDILOCKS_EROFS_OPTS-} initrd-compress $INITRD_COMPRESS"
+    echo "kernel $KERNEL_PKG linux-image-cloud-amd64=$KERNEL_META_VERSION"
     local p
     for p in "${HOST_PACKAGES[@]}"; do
         echo "package $p $(dpkg-query -W -f='${Version}' "$p" 2>/dev/null || echo missing)"
@@ -94,6 +110,7 @@ write_inputs() {
 
 fetch_kernel() {
     local debs="$CACHE/debs" deb
+    resolve_kernel_package_version
     deb="$debs/${KERNEL_PKG}_${KERNEL_PKG_VERSION//:/%3a}_amd64.deb"
     mkdir -p "$debs"
     if [ ! -f "$deb" ]; then
@@ -182,7 +199,8 @@ stage_base() {
 agent_modules() {
     local found
     found=$("$JDK/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 \
-        --class-path "$(IFS=:; echo "${AGENT_JARS[*]}")" "${AGENT_JARS[@]}" 2>/dev/null || true)
+        --class-path "$(IFS=:; echo "${AGENT_JARS[*]}")" "${AGENT_JARS[@]}" 2>/dev/null \
+        | grep -E '^[a-z][a-z0-9.]*(,[a-z][a-z0-9.]*)*$' | tail -1 || true)   # (jdeps warns on stdout too)
     [ -n "$found" ] || log "jdeps found no module dependencies; using the base set only"
     echo "java.base,jdk.unsupported,java.logging${found:+,$found}" | tr ',' '\n' | sort -u | paste -sd,
 }
@@ -197,13 +215,17 @@ stage_jre() {
     copy_libs "$ROOT"/jre/bin/java $(find "$ROOT/jre/lib" -name '*.so')
 }
 
+# /agent/<agent jar> and /agent/lib/<libraries>: the layout the agent jar's manifest Class-Path expects.
 stage_agent() {
-    local j cp=""
+    local j dest cp=""
+    mkdir -p "$ROOT/agent/lib"
     for j in "${AGENT_JARS[@]}"; do
-        cp "$j" "$ROOT/agent/"
-        cp="${cp:+$cp:}/agent/$(basename "$j")"
+        if [ -z "$cp" ]; then dest=/agent/$(basename "$j"); else dest=/agent/lib/$(basename "$j"); fi
+        cp "$j" "$ROOT$dest"
+        cp="${cp:+$cp:}$dest"
     done
     echo "$cp" > "$ROOT/agent/classpath"
+    echo "$AGENT_MAIN" > "$ROOT/etc/goldilocks/agent.main"
 }
 
 # AppCDS archive of the agent's classes, trained inside the staged root so the class path matches the guest's.
@@ -248,7 +270,7 @@ pack() {
         ROOTFS_TYPE=""
         return
     fi
-    mkfs.erofs ${GOLDILOCKS_EROFS_OPTS--zlz4hc} "$WORK/image/rootfs.img" "$ROOT" > "$WORK/mkfs.log" 2>&1 || { cat "$WORK/mkfs.log" >&2; die "mkfs.erofs failed"; }
+    mkfs.erofs ${GOLDILOCKS_EROFS_OPTS-} "$WORK/image/rootfs.img" "$ROOT" > "$WORK/mkfs.log" 2>&1 || { cat "$WORK/mkfs.log" >&2; die "mkfs.erofs failed"; }
     ROOTFS_TYPE=erofs
     local s1="$WORK/stage1" rel
     mkdir -p "$s1"/{bin,proc,dev,newroot}
@@ -271,7 +293,7 @@ write_properties() {
     local f="$WORK/image/guest.properties"
     sed -e "s|@KERNEL_ABI@|$KERNEL_ABI|" -e "s|@KERNEL_PKG_VERSION@|$KERNEL_PKG_VERSION|" \
         -e "s|@LAYOUT@|$LAYOUT|" -e "s|@HASH@|$HASH|" \
-        -e "s|@JRE_MODULES@|$JRE_MODULES|" \
+        -e "s|@JRE_MODULES@|$JRE_MODULES|" -e "s|@AGENT_MAIN@|$AGENT_MAIN|" \
         -e "s|@AGENT_CDS@|$([ -f "$ROOT/agent/agent.jsa" ] && echo true || echo false)|" \
         -e "s|@ROOTFS_TYPE@|$ROOTFS_TYPE|" \
         "$HERE/guest.properties.in" > "$f"
@@ -279,7 +301,9 @@ write_properties() {
     for name in vmlinuz initrd.img rootfs.img; do
         [ -f "$WORK/image/$name" ] && echo "size.$name=$(stat -c %s "$WORK/image/$name")" >> "$f"
     done
-    [ -z "$ROOTFS_TYPE" ] || echo "rootfs.file=rootfs.img" >> "$f"
+    if [ -n "$ROOTFS_TYPE" ]; then   # the launcher attaches it as the first virtio-blk disk (/dev/vda), read-only
+        printf 'rootfs.file=rootfs.img\nrootfs.device=virtio-blk\nrootfs.readonly=true\n' >> "$f"
+    fi
     echo "size.root.unpacked=$(du -sb "$ROOT" | cut -f1)" >> "$f"
     cp "$WORK/inputs" "$WORK/image/inputs.txt"
 }
@@ -307,6 +331,7 @@ main() {
     local entry="$CACHE/guest/$HASH"
     if [ -f "$entry/guest.properties" ] && [ $FORCE = 0 ]; then
         log "inputs unchanged (cache $HASH)"
+        touch "$entry"   # recently used: pruning keeps it
         publish "$entry"
         return
     fi
@@ -327,6 +352,12 @@ main() {
     rm -rf "$entry"
     mv "$WORK/image" "$entry"
     publish "$entry"
+    prune_cache
+}
+
+prune_cache() {  # keeps the most recently built entries
+    local old
+    for old in $(ls -1td "$CACHE"/guest/*/ | tail -n +$((KEEP_CACHE_ENTRIES + 1))); do rm -rf "$old"; done
 }
 
 main "$@"

@@ -62,6 +62,7 @@ fi
 
 check "/init is executable" test -x "$R/init"
 check "/sbin/goldilocks-agent is executable" test -x "$R/sbin/goldilocks-agent"
+check "the agent main class is recorded" test -s "$R/etc/goldilocks/agent.main"
 check "/etc/inittab runs the agent" grep -q '^::once:/sbin/goldilocks-agent' "$R/etc/inittab"
 for app in sh init mount insmod modprobe poweroff ip switch_root; do
     check "busybox applet $app" test -x "$R/bin/$app" -o -x "$R/sbin/$app"
