@@ -54,6 +54,7 @@ final class ContainerRpc {
     b.unary("ExecProcess", ExecProcessRequest.parser(), this::exec);
     b.unary("SignalProcess", SignalProcessRequest.parser(), this::signal);
     b.unary("WaitProcess", WaitProcessRequest.parser(), this::await);
+    b.unary("RemoveProcess", io.goldilocks.api.agent.v1.ProcessRequest.parser(), this::removeProcess);
   }
 
   private Empty create(CallContext ctx, CreateContainerRequest r) throws TtrpcException {
@@ -112,6 +113,15 @@ final class ContainerRpc {
     return Empty.getDefaultInstance();
   }
 
+  private Empty removeProcess(CallContext ctx, io.goldilocks.api.agent.v1.ProcessRequest r) throws TtrpcException {
+    if (r.getExecId().isEmpty()) {
+      throw TtrpcException.invalidArgument("RemoveProcess is for execs; remove the init with RemoveContainer");
+    }
+    containers.removeExec(RequestChecks.id("container_id", r.getContainerId()),
+        RequestChecks.id("exec_id", r.getExecId()));
+    return Empty.getDefaultInstance();
+  }
+
   /** Waits in slices so a caller that went away (connection closed) frees this thread. */
   private WaitProcessResponse await(CallContext ctx, WaitProcessRequest r) throws Exception {
     String id = RequestChecks.id("container_id", r.getContainerId());
@@ -138,10 +148,7 @@ final class ContainerRpc {
     return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
   }
 
-  static StdioConfig stdio(Stdio s) throws TtrpcException {
-    if (s.getTerminal()) {
-      throw TtrpcException.unimplemented("terminal processes are not supported by this agent yet");
-    }
+  static StdioConfig stdio(Stdio s) {
     return new StdioConfig(s.getTerminal(), s.getStdin(), s.getStdout(), s.getStderr());
   }
 

@@ -78,8 +78,9 @@ final class SelfTest {
 
   /** Pieces that need no server. */
   private static void offline() throws Exception {
-    String rewritten = new GuestSpec("/goldilocks", Map.of()).rewrite("c1", SAMPLE_SPEC, Path.of("/tmp"));
-    check(rewritten.contains("\"cgroupsPath\":\"/goldilocks/c1\"") && !rewritten.contains("hooks")
+    String rewritten = new GuestSpec("/goldilocks", Map.of()).rewrite("c1", SAMPLE_SPEC, Path.of("/tmp"),
+        false);
+    check(rewritten.contains("\"cgroupsPath\":\"/goldilocks/c1/ctr\"") && !rewritten.contains("hooks")
         && !rewritten.contains("netns"), "spec rewrite: " + rewritten);
     EventQueue q = new EventQueue(2);
     q.publish(new AgentEvent.ProcessExited("c1", "", 1, new ExitStatus(137, Instant.now())));

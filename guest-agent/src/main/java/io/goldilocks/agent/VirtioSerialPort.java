@@ -51,12 +51,23 @@ final class VirtioSerialPort {
   static void serveForever(TtrpcServer server, String portName) throws IOException, InterruptedException {
     Path device = awaitPort(portName);
     LOG.info("serving ttrpc on " + device + " (" + portName + ")");
-    while (true) {
+    serve(server, device, () -> false);
+  }
+
+  /** Serves {@code device} as one duplex stream, reopening it after each EOF, until {@code stop} says so. */
+  static void serve(TtrpcServer server, Path device, java.util.function.BooleanSupplier stop)
+      throws InterruptedException {
+    boolean warned = false;
+    while (!stop.getAsBoolean()) {
       try (RandomAccessFile port = new RandomAccessFile(device.toFile(), "rw")) {
+        warned = false;
         Connection c = server.serve(new FileInputStream(port.getFD()), new FileOutputStream(port.getFD()));
         c.awaitClosed();
       } catch (IOException e) {
-        LOG.warning("port " + device + ": " + e.getMessage());
+        if (!warned) {
+          LOG.warning("port " + device + ": " + e.getMessage()); // once per outage, not every 50 ms
+          warned = true;
+        }
       }
       Thread.sleep(REOPEN_MILLIS);
     }

@@ -65,7 +65,7 @@ final class AgentHarness implements AutoCloseable {
     cgroupParent = "/goldilocks-test-" + dir.getFileName();
     AgentConfig config = AgentConfig.guestDefaults().withRunc(runc.toString()).withRuncRoot(dir.resolve("runc"))
         .withStateDir(dir.resolve("state")).withCgroupParent(cgroupParent).withApplyHostname(false);
-    agent = new Agent(config);
+    agent = new Agent(config).start();
     server = agent.server();
     Path socket = dir.resolve("agent.sock");
     server.listen(socket);
@@ -95,7 +95,9 @@ final class AgentHarness implements AutoCloseable {
     spec.put("hostname", "test");
     spec.put("mounts", List.of(Map.of("destination", "/proc", "type", "proc", "source", "proc"),
         Map.of("destination", "/dev", "type", "tmpfs", "source", "tmpfs",
-            "options", List.of("nosuid", "strictatime", "mode=755", "size=65536k"))));
+            "options", List.of("nosuid", "strictatime", "mode=755", "size=65536k")),
+        Map.of("destination", "/dev/pts", "type", "devpts", "source", "devpts",
+            "options", List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"))));
     List<Object> namespaces = new ArrayList<>();
     for (String ns : new String[] {"pid", "ipc", "uts", "mount"}) {
       namespaces.add(Map.of("type", ns));

@@ -72,6 +72,15 @@ class RuncAgentTest {
     assertThat(h.await("c", "seven").getExitStatus()).isEqualTo(7);
     assertThatThrownBy(() -> h.signal("c", "seven", 9, false))
         .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND));
+    // an exited exec is forgotten on request and its id reused; a running one cannot be
+    io.goldilocks.api.agent.v1.ProcessRequest seven = io.goldilocks.api.agent.v1.ProcessRequest.newBuilder()
+        .setContainerId("c").setExecId("seven").build();
+    h.call("RemoveProcess", seven, Empty.parser());
+    assertThatThrownBy(() -> h.await("c", "seven"))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.NOT_FOUND));
+    h.exec("c", "seven", false, "sleep", "1000");
+    assertThatThrownBy(() -> h.call("RemoveProcess", seven, Empty.parser()))
+        .satisfies(e -> assertThat(((TtrpcException) e).code()).isEqualTo(Code.FAILED_PRECONDITION));
   }
 
   @Test
@@ -98,6 +107,25 @@ class RuncAgentTest {
     assertThat(new String(h.readAll("c", "", OutputStream.STDOUT), StandardCharsets.UTF_8))
         .isEqualTo("got:hello\nmoreend\n");
     assertThat(h.await("c", "").getExitStatus()).isEqualTo(0);
+  }
+
+  @Test
+  void aTerminalProcessGetsAPtyInputAndItsWindowSize() throws Exception {
+    h.create("t", AgentHarness.spec("sh", "-c", "tty; read x; stty size; echo got:$x; exit 6"),
+        io.goldilocks.api.agent.v1.Stdio.newBuilder().setTerminal(true).setStdin(true).setStdout(true).build());
+    ClientStream<ReadOutputRequest, OutputChunk> out = h.openOutput("t", "", OutputStream.STDOUT);
+    h.start("t");
+    h.call("ResizeTty", io.goldilocks.api.agent.v1.ResizeTtyRequest.newBuilder().setContainerId("t").setWidth(100)
+        .setHeight(40).build(), Empty.parser());
+    ClientStream<StdinChunk, WriteStdinResponse> in = h.client.stream(Agent.SERVICE, "WriteStdin",
+        StdinChunk.newBuilder().setContainerId("t").setData(ByteString.copyFromUtf8("hello\n")).build(),
+        WriteStdinResponse.parser(), AgentHarness.CALL, true);
+    in.closeSend();
+    assertThat(in.receive().getBytesWritten()).isEqualTo(6);
+    String text = new String(AgentHarness.drain(out), StandardCharsets.UTF_8);
+    assertThat(text).startsWith("/dev/pts/0\r\n").contains("40 100\r\n").contains("got:hello\r\n");
+    assertThat(h.await("t", "").getExitStatus()).isEqualTo(6);
+    assertThat(h.readAll("t", "", OutputStream.STDERR)).isEmpty();
   }
 
   @Test
@@ -167,15 +195,18 @@ class RuncAgentTest {
     assertThat(freezerState()).isEqualTo("THAWED");
     h.exec("c", "e1", false, "true");
     assertThat(h.await("c", "e1").getExitStatus()).isEqualTo(0);
+    h.containerCall("PauseContainer", "c");
+    h.remove("c", true); // a frozen container dies once thawed: remove must not hang on it
+    assertThat(h.runcRoot().resolve("c")).doesNotExist();
   }
 
   /** The container's freezer state as the kernel sees it (cgroup v1 freezer or v2 cgroup.freeze). */
   private String freezerState() throws Exception {
-    Path v1 = Path.of("/sys/fs/cgroup/freezer", h.cgroupParent, "c", "freezer.state");
+    Path v1 = Path.of("/sys/fs/cgroup/freezer", h.cgroupParent, "c", "ctr", "freezer.state");
     if (Files.isDirectory(Path.of("/sys/fs/cgroup/freezer"))) {
       return Files.readString(v1).strip();
     }
-    String v2 = Files.readString(Path.of("/sys/fs/cgroup", h.cgroupParent, "c", "cgroup.freeze")).strip();
+    String v2 = Files.readString(Path.of("/sys/fs/cgroup", h.cgroupParent, "c", "ctr", "cgroup.freeze")).strip();
     return v2.equals("1") ? "FROZEN" : "THAWED";
   }
 
@@ -184,17 +215,108 @@ class RuncAgentTest {
     ClientStream<EventsRequest, Event> events = h.client.stream(Agent.SERVICE, "Events",
         EventsRequest.getDefaultInstance(), Event.parser(), AgentHarness.CALL, false);
     h.run("c", false, "sh", "-c", "sleep 1000 & sleep 1000 & wait");
-    h.exec("c", "e1", false, "sleep", "1000");
+    for (int i = 0; i < 5; i++) {
+      h.exec("c", "e" + i, false, "sleep", "1000");
+    }
     h.signal("c", "", 9, true);
     assertThat(h.await("c", "").getExitStatus()).isEqualTo(137);
-    assertThat(h.await("c", "e1").getExitStatus()).isEqualTo(137);
-    Event first = events.receive(Duration.ofSeconds(30));
-    Event second = events.receive(Duration.ofSeconds(30));
-    assertThat(first.getExited().getExecId()).isEqualTo("e1");
-    assertThat(second.getExited().getExecId()).isEmpty();
-    assertThat(second.getExited().getExitStatus()).isEqualTo(137);
-    assertThat(second.getSequence()).isEqualTo(first.getSequence() + 1);
+    assertThat(h.await("c", "e0").getExitStatus()).isEqualTo(137);
+    List<Event> seen = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      seen.add(events.receive(Duration.ofSeconds(30)));
+    }
+    for (int i = 0; i < 5; i++) {
+      assertThat(seen.get(i).getExited().getExecId()).startsWith("e");
+      assertThat(seen.get(i).getExited().getExitStatus()).isEqualTo(137);
+    }
+    assertThat(seen.get(5).getExited().getExecId()).isEmpty();
+    assertThat(seen.get(5).getExited().getExitStatus()).isEqualTo(137);
+    for (int i = 1; i < 6; i++) {
+      assertThat(seen.get(i).getSequence()).isEqualTo(seen.get(i - 1).getSequence() + 1);
+    }
     events.close();
+  }
+
+  @Test
+  void anOomKillInsideARunningContainerIsReported() throws Exception {
+    ClientStream<EventsRequest, Event> events = h.client.stream(Agent.SERVICE, "Events",
+        EventsRequest.getDefaultInstance(), Event.parser(), AgentHarness.CALL, false);
+    java.util.Map<String, Object> spec = io.goldilocks.agent.json.Json.parseObject(
+        AgentHarness.spec("sh", "-c", "sh -c \"x=\\$(head -c 200000000 /dev/zero | tr '\\\\0' a)\"; sleep 3; exit 9"));
+    long limit = 16L << 20;
+    io.goldilocks.agent.json.Json.object(spec, "linux").put("resources",
+        java.util.Map.of("memory", java.util.Map.of("limit", limit, "swap", limit)));
+    h.create("oom", io.goldilocks.agent.json.Json.write(spec), AgentHarness.stdio(false));
+    h.start("oom");
+    assertThat(h.await("oom", "").getExitStatus()).isEqualTo(9); // the hog was killed, its parent lived on
+    List<Event> seen = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      seen.add(events.receive(Duration.ofSeconds(30)));
+    }
+    assertThat(seen).anySatisfy(e -> assertThat(e.getOom().getContainerId()).isEqualTo("oom"));
+    assertThat(seen).anySatisfy(e -> assertThat(e.getExited().getExitStatus()).isEqualTo(9));
+    events.close();
+  }
+
+  @Test
+  void killingAContainerThatNeverStartedStopsItWith128PlusSignal() throws Exception {
+    ClientStream<EventsRequest, Event> events = h.client.stream(Agent.SERVICE, "Events",
+        EventsRequest.getDefaultInstance(), Event.parser(), AgentHarness.CALL, false);
+    h.create("c", AgentHarness.spec("true"), AgentHarness.stdio(false));
+    h.signal("c", "", 9, false);
+    assertThat(h.await("c", "").getExitStatus()).isEqualTo(137);
+    Event e = events.receive(Duration.ofSeconds(30));
+    assertThat(e.getExited().getContainerId()).isEqualTo("c");
+    assertThat(e.getExited().getPid()).isZero();
+    assertThatThrownBy(() -> h.start("c"))
+        .satisfies(t -> assertThat(((TtrpcException) t).code()).isEqualTo(Code.FAILED_PRECONDITION));
+    h.remove("c", false);
+    events.close();
+  }
+
+  @Test
+  void statsComeFromCgroupV2OrAreRefusedWithoutIt() throws Exception {
+    h.run("c", false, "sleep", "1000");
+    ContainerRequest req = ContainerRequest.newBuilder().setContainerId("c").build();
+    if (Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))) {
+      io.goldilocks.api.agent.v1.StatsResponse s = h.call("Stats", req,
+          io.goldilocks.api.agent.v1.StatsResponse.parser());
+      assertThat(s.getPids().getCurrent()).isEqualTo(1);
+      assertThat(s.getMemory().getUsage()).isPositive();
+      assertThat(s.getCpu().getUsageUsec()).isPositive();
+    } else {
+      assertThatThrownBy(() -> h.call("Stats", req, io.goldilocks.api.agent.v1.StatsResponse.parser()))
+          .satisfies(t -> assertThat(((TtrpcException) t).code()).isEqualTo(Code.FAILED_PRECONDITION));
+    }
+  }
+
+  @Test
+  void anExecCanHaveATerminal() throws Exception {
+    h.run("c", false, "sleep", "1000");
+    h.call("ExecProcess", io.goldilocks.api.agent.v1.ExecProcessRequest.newBuilder().setContainerId("c")
+        .setExecId("tty").setProcess(ByteString.copyFromUtf8(io.goldilocks.agent.json.Json.write(
+            AgentHarness.process("sh", "-c", "tty; exit 2"))))
+        .setStdio(io.goldilocks.api.agent.v1.Stdio.newBuilder().setTerminal(true).setStdout(true)).build(),
+        io.goldilocks.api.agent.v1.ExecProcessResponse.parser());
+    assertThat(new String(h.readAll("c", "tty", OutputStream.STDOUT), StandardCharsets.UTF_8))
+        .isEqualTo("/dev/pts/0\r\n");
+    assertThat(h.await("c", "tty").getExitStatus()).isEqualTo(2);
+  }
+
+  @Test
+  void updateChangesTheMemoryLimitAndRefusesMalformedResources() throws Exception {
+    h.run("c", false, "sleep", "1000");
+    long limit = 48L << 20;
+    h.call("UpdateContainer", io.goldilocks.api.agent.v1.UpdateContainerRequest.newBuilder().setContainerId("c")
+        .setResources(ByteString.copyFromUtf8("{\"memory\":{\"limit\":" + limit + ",\"swap\":" + limit + "}}"))
+        .build(), Empty.parser());
+    Path v1 = Path.of("/sys/fs/cgroup/memory", h.cgroupParent, "c", "ctr", "memory.limit_in_bytes");
+    Path v2 = Path.of("/sys/fs/cgroup", h.cgroupParent, "c", "ctr", "memory.max");
+    assertThat(Files.readString(Files.exists(v1) ? v1 : v2).strip()).isEqualTo(Long.toString(limit));
+    assertThatThrownBy(() -> h.call("UpdateContainer", io.goldilocks.api.agent.v1.UpdateContainerRequest
+        .newBuilder().setContainerId("c").setResources(ByteString.copyFromUtf8("{\"memory\":")).build(),
+        Empty.parser()))
+        .satisfies(t -> assertThat(((TtrpcException) t).code()).isEqualTo(Code.INVALID_ARGUMENT));
   }
 
   @Test

@@ -20,15 +20,17 @@ public final class Container {
   private final String id;
   private final Path bundle;
   private final String cgroupPath;
+  private final String groupPath;
   private final GuestProcess init;
   private final ConcurrentMap<String, GuestProcess> execs = new ConcurrentHashMap<>();
   private final ReentrantLock operationLock = new ReentrantLock();
   private volatile ContainerState state = ContainerState.CREATED; // written under this
 
-  Container(String id, Path bundle, String cgroupPath, GuestProcess init) {
+  Container(String id, Path bundle, String cgroupPath, String groupPath, GuestProcess init) {
     this.id = id;
     this.bundle = bundle;
     this.cgroupPath = cgroupPath;
+    this.groupPath = groupPath;
     this.init = init;
   }
 
@@ -40,9 +42,14 @@ public final class Container {
     return bundle;
   }
 
-  /** The container's cgroup, relative to the cgroup mount. */
+  /** The container's cgroup (runc's), relative to the cgroup mount. */
   public String cgroupPath() {
     return cgroupPath;
+  }
+
+  /** The agent-owned cgroup above {@link #cgroupPath()}; outlives runc's cleanup until removal. */
+  public String groupPath() {
+    return groupPath;
   }
 
   public GuestProcess init() {
@@ -63,6 +70,16 @@ public final class Container {
       throw TtrpcException.failedPrecondition("cannot %s container %s: it is %s", action, id, state);
     }
     state = to;
+  }
+
+  /**
+   * The init started: CREATED → RUNNING, unless its exit was already recorded (a process that exits at once can beat
+   * the start call's own bookkeeping; STOPPED then stays).
+   */
+  synchronized void started() throws TtrpcException {
+    if (state != ContainerState.STOPPED) {
+      transition(ContainerState.RUNNING, "start");
+    }
   }
 
   /** Moves to STOPPED from any state (the init exited, start failed, or it was killed before start). */

@@ -82,10 +82,10 @@ public final class ContainerManager {
           config.rootfs(), id);
     }
     GuestSpec spec = specs.current();
-    String guestSpec = spec.rewrite(id, config.ociSpecJson(), config.rootfs());
+    String guestSpec = spec.rewrite(id, config.ociSpecJson(), config.rootfs(), config.stdio().terminal());
     Path bundle = bundles.resolve(id);
     GuestProcess init = new GuestProcess(id, "", config.stdio(), outputCapacity);
-    Container c = new Container(id, bundle, spec.cgroupPath(id), init);
+    Container c = new Container(id, bundle, spec.cgroupPath(id), spec.groupPath(id), init);
     if (containers.putIfAbsent(id, c) != null) {
       throw TtrpcException.alreadyExists("container %s already exists", id);
     }
@@ -107,7 +107,7 @@ public final class ContainerManager {
       c.state().require(id, "start", ContainerState.CREATED);
       try {
         long pid = launcher.startInit(c, deadline);
-        c.transition(ContainerState.RUNNING, "start");
+        c.started();
         return pid;
       } catch (TtrpcException e) {
         c.stopped();
@@ -127,6 +127,7 @@ public final class ContainerManager {
     try {
       return launcher.startExec(c, exec, processJson, deadline);
     } catch (TtrpcException | InterruptedException e) {
+      exec.markExitReported(); // no exit event will come: do not hold up the init's
       c.dropExec(exec.execId());
       throw e;
     }
@@ -221,9 +222,14 @@ public final class ContainerManager {
     }
   }
 
-  /** Applies new LinuxResources (JSON) with {@code runc update}. */
+  /** Applies new LinuxResources (JSON) with {@code runc update}; INVALID_ARGUMENT unless it is a JSON object. */
   public void update(String id, byte[] resourcesJson) throws TtrpcException {
     Container c = get(id);
+    try {
+      io.goldilocks.agent.json.Json.parseObject(new String(resourcesJson, StandardCharsets.UTF_8));
+    } catch (io.goldilocks.agent.json.JsonException e) {
+      throw TtrpcException.invalidArgument("resources of %s are not a JSON object: %s", id, e.getMessage());
+    }
     c.state().require(id, "update", ContainerState.RUNNING, ContainerState.PAUSED);
     runc.update(id, resourcesJson);
   }
@@ -256,6 +262,7 @@ public final class ContainerManager {
       containers.remove(id, c);
       oom.forget(id);
       c.processes().forEach(GuestProcess::release);
+      cgroups.removeEmpty(c.groupPath());
       deleteTree(c.bundle());
     } finally {
       c.operationLock().unlock();
@@ -265,7 +272,11 @@ public final class ContainerManager {
   private void killForRemoval(Container c, boolean paused) throws TtrpcException, InterruptedException {
     runc.kill(c.id(), SIGKILL, true);
     if (paused) {
-      runc.resume(c.id()); // frozen tasks die only once thawed
+      try {
+        runc.resume(c.id()); // frozen tasks die only once thawed
+      } catch (TtrpcException e) {
+        // runc kill --all already thawed it (cgroup v1 freezes, signals, thaws), or it is gone: nothing to do
+      }
     }
     List<GuestProcess> all = c.processes();
     CompletableFuture<?>[] exits = all.stream().map(GuestProcess::exitFuture).toArray(CompletableFuture[]::new);
@@ -273,6 +284,24 @@ public final class ContainerManager {
       CompletableFuture.allOf(exits).get(REMOVE_KILL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       throw TtrpcException.internal("container %s did not exit within %s of SIGKILL", c.id(), REMOVE_KILL_WAIT);
+    }
+  }
+
+  /** Forgets an exited exec: FAILED_PRECONDITION while it runs. */
+  public void removeExec(String id, String execId) throws TtrpcException {
+    Container c = get(id);
+    GuestProcess p = c.process(execId);
+    if (!p.hasExited()) {
+      throw TtrpcException.failedPrecondition("%s is still running", p.describe());
+    }
+    c.dropExec(execId);
+    p.release();
+    for (String suffix : new String[] {".json", ".pid", ".log"}) {
+      try {
+        Files.deleteIfExists(c.bundle().resolve("exec-" + execId + suffix));
+      } catch (IOException e) {
+        // a leftover file is harmless; the bundle goes with the container
+      }
     }
   }
 
@@ -303,21 +332,29 @@ public final class ContainerManager {
     return new ArrayList<>(containers.values());
   }
 
-  /** Called once per started process after its status was recorded. */
-  private void processExited(GuestProcess p) {
+  /**
+   * Records a started process's exit. The container is STOPPED before the init's status becomes visible, so a
+   * caller whose wait returned sees the stopped container (and may remove it).
+   */
+  private void processExited(GuestProcess p, ExitStatus status) {
     Container c = containers.get(p.containerId());
-    if (c == null) {
-      return;
+    if (c != null && p.isInit() && c.init() == p) {
+      c.stopped();
+    }
+    p.exited(status);
+    if (c == null || c.init() != p && !c.execs().contains(p)) {
+      p.markExitReported();
+      return; // removed meanwhile
     }
     oom.check(c);
     if (!p.isInit()) {
       publishExit(p);
       return;
     }
-    c.stopped();
-    CompletableFuture<?>[] execExits = c.execs().stream().map(GuestProcess::exitFuture)
+    // Completed after each exec's event is queued (not merely after its exit), so the order holds.
+    CompletableFuture<?>[] execEvents = c.execs().stream().map(GuestProcess::exitReported)
         .toArray(CompletableFuture[]::new);
-    CompletableFuture.allOf(execExits).orTimeout(EXEC_DRAIN.toMillis(), TimeUnit.MILLISECONDS)
+    CompletableFuture.allOf(execEvents).orTimeout(EXEC_DRAIN.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((ok, timeout) -> publishExit(p));
   }
 
@@ -326,6 +363,7 @@ public final class ContainerManager {
     if (s != null) {
       events.publish(new AgentEvent.ProcessExited(p.containerId(), p.execId(), p.pid(), s));
     }
+    p.markExitReported();
   }
 
   private static boolean exitsWithin(GuestProcess p, Duration d) {

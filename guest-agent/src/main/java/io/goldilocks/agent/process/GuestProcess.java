@@ -27,6 +27,7 @@ public final class GuestProcess {
   private final OutputBuffer stdout;
   private final OutputBuffer stderr;
   private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+  private final CompletableFuture<Void> exitReported = new CompletableFuture<>();
   private final Object stdinLock = new Object();
   private OutputStream stdin; // guarded by stdinLock; null when not connected or closed
   private volatile long pid;
@@ -37,7 +38,11 @@ public final class GuestProcess {
     this.containerId = containerId;
     this.execId = execId;
     this.stdio = stdio;
-    this.stdout = stdio.connected(OutputKind.STDOUT) ? new OutputBuffer(outputCapacity) : null;
+    // A terminal always has an output to drain (or runc would block on it); unread, it is dropped.
+    this.stdout = stdio.connected(OutputKind.STDOUT) || stdio.terminal() ? new OutputBuffer(outputCapacity) : null;
+    if (stdio.terminal() && !stdio.stdout()) {
+      this.stdout.discard();
+    }
     this.stderr = stdio.connected(OutputKind.STDERR) ? new OutputBuffer(outputCapacity) : null;
   }
 
@@ -67,10 +72,21 @@ public final class GuestProcess {
     return isInit() ? "container " + containerId : "exec " + execId + " of container " + containerId;
   }
 
-  /** Wires the started runc child: output pumps and stdin. Called once, before {@link #started}. */
-  void attach(Process runcProcess) {
+  /**
+   * Wires the started runc child: output pumps and stdin from its pipes, or from the terminal's master when
+   * {@code pty} is not null. Called once, before {@link #started}.
+   */
+  void attach(Process runcProcess, Pty pty) {
     this.runc = runcProcess;
     String name = containerId + (isInit() ? "" : "/" + execId);
+    if (pty != null) {
+      // The pump owns the master: it closes the pty at EOF (runc gone), the one moment no read can block on it.
+      stdout.pumpFrom(pty.output(), "tty-" + name);
+      synchronized (stdinLock) {
+        stdin = stdio.stdin() ? new TerminalInput(pty) : null;
+      }
+      return;
+    }
     if (stdout != null) {
       stdout.pumpFrom(runcProcess.getInputStream(), "stdout-" + name);
     }
@@ -79,6 +95,34 @@ public final class GuestProcess {
     }
     synchronized (stdinLock) {
       stdin = stdio.stdin() ? runcProcess.getOutputStream() : null;
+    }
+  }
+
+  /**
+   * Stdin of a terminal process. A terminal has no end of input; closing it types the EOF character (^D), which the
+   * container's terminal, in its default cooked mode, turns into end of file for the reader.
+   */
+  private static final class TerminalInput extends OutputStream {
+    private static final byte EOF_CHAR = 4;
+    private final Pty pty;
+
+    TerminalInput(Pty pty) {
+      this.pty = pty;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      pty.write(new byte[] {(byte) b});
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      pty.write(java.util.Arrays.copyOfRange(b, off, off + len));
+    }
+
+    @Override
+    public void close() throws IOException {
+      pty.write(new byte[] {EOF_CHAR});
     }
   }
 
@@ -97,6 +141,15 @@ public final class GuestProcess {
   void exited(ExitStatus status) {
     exit.complete(status);
     closeStdinQuietly();
+  }
+
+  /** Completes once the exit event was queued (or will never be: the process never started). */
+  CompletableFuture<Void> exitReported() {
+    return exitReported;
+  }
+
+  void markExitReported() {
+    exitReported.complete(null);
   }
 
   /** Completes when the process exited. */

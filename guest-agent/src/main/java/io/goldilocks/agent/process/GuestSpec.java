@@ -19,8 +19,10 @@ import java.util.Set;
  *   <li>{@code linux.namespaces} entries with a host {@code path}: network/ipc/uts → removed, so the container
  *       shares the guest's namespace, which is the pod's (one VM per pod); others keep their type without the path
  *       (a fresh namespace);
- *   <li>{@code linux.cgroupsPath}: the host's (often systemd-style "slice:prefix:name") → {@code <parent>/<id>}
- *       under the guest's cgroup hierarchy;
+ *   <li>{@code linux.cgroupsPath}: the host's (often systemd-style "slice:prefix:name") →
+ *       {@code <parent>/<id>/ctr} under the guest's cgroup hierarchy. runc removes its own cgroup when the init
+ *       exits; the agent-owned {@code <parent>/<id>} above it outlives it, and cgroup v2 counts the child's OOM
+ *       kills there too, so an OOM that ended the container is still seen after runc cleaned up;
  *   <li>bind mounts onto /etc/hosts, /etc/hostname, /etc/resolv.conf → the sandbox's guest files; every other
  *       bind-mount source must exist in the guest (the host rewrites them into the share).
  * </ul>
@@ -42,12 +44,17 @@ public final class GuestSpec {
     this.sandboxFiles = Map.copyOf(sandboxFiles);
   }
 
-  /** Returns the rewritten config.json text. INVALID_ARGUMENT for malformed specs. */
-  public String rewrite(String containerId, String specJson, Path rootfs) throws TtrpcException {
+  /**
+   * Returns the rewritten config.json text; {@code process.terminal} is set to {@code terminal} (the host's stdio
+   * request decides). INVALID_ARGUMENT for malformed specs.
+   */
+  public String rewrite(String containerId, String specJson, Path rootfs, boolean terminal) throws TtrpcException {
     Map<String, Object> spec = parse(specJson);
-    if (Json.object(spec, "process") == null) {
+    Map<String, Object> process = Json.object(spec, "process");
+    if (process == null) {
       throw TtrpcException.invalidArgument("OCI spec of %s has no process", containerId);
     }
+    process.put("terminal", terminal);
     Map<String, Object> root = Json.object(spec, "root");
     if (root == null) {
       root = new java.util.LinkedHashMap<>();
@@ -64,8 +71,13 @@ public final class GuestSpec {
     return Json.write(spec);
   }
 
-  /** The guest cgroup path of a container, relative to the cgroup mount (e.g. "/goldilocks/c1"). */
+  /** The container's runc cgroup, relative to the cgroup mount (e.g. "/goldilocks/c1/ctr"). */
   public String cgroupPath(String containerId) {
+    return groupPath(containerId) + "/ctr";
+  }
+
+  /** The agent-owned cgroup above the container's (e.g. "/goldilocks/c1"), removed with the container. */
+  public String groupPath(String containerId) {
     return (cgroupParent.endsWith("/") ? cgroupParent : cgroupParent + "/") + containerId;
   }
 

@@ -46,9 +46,13 @@ final class OomMonitor {
     }
   }
 
-  /** Compares the container's OOM-kill counter with the last seen one and publishes on an increase. */
+  /**
+   * Compares the container's OOM-kill counter with the last seen one and publishes on an increase. The counter is
+   * read from runc's cgroup (while it exists; cgroup v1 counts only there) and from the agent's group above it
+   * (cgroup v2 counts hierarchically, and the group survives runc's cleanup at exit).
+   */
   void check(Container c) {
-    long kills = cgroups.oomKills(c.cgroupPath());
+    long kills = Math.max(cgroups.oomKills(c.cgroupPath()), cgroups.oomKills(c.groupPath()));
     Long before = seen.put(c.id(), kills);
     if (kills > (before == null ? 0 : before)) {
       events.publish(new AgentEvent.OomKilled(c.id()));

@@ -19,7 +19,12 @@ public final class OutputBuffer {
   /** Default capacity: 1 MiB per stream, as documented in agent.proto. */
   public static final int DEFAULT_CAPACITY = 1 << 20;
 
-  private final byte[] ring;
+  /** The ring starts small and doubles up to {@code capacity}: most processes print little, and 1 MiB per stream
+   * for every process would be a lot of a small guest's heap. */
+  private static final int INITIAL_SIZE = 8 * 1024;
+
+  private final int capacity;
+  private byte[] ring; // guarded by this
   private int head; // guarded by this: index of the first unread byte
   private int size; // guarded by this
   private boolean eof; // guarded by this: the writer finished
@@ -28,7 +33,8 @@ public final class OutputBuffer {
   private long totalWritten; // guarded by this
 
   public OutputBuffer(int capacity) {
-    this.ring = new byte[capacity];
+    this.capacity = capacity;
+    this.ring = new byte[Math.min(capacity, INITIAL_SIZE)];
   }
 
   /** Starts a daemon thread that copies {@code in} into this buffer until EOF, then marks EOF and closes it. */
@@ -56,8 +62,11 @@ public final class OutputBuffer {
   /** Appends bytes, blocking while the ring is full. Dropped silently once discarded. */
   synchronized void write(byte[] b, int off, int len) throws InterruptedException {
     while (len > 0) {
-      while (size == ring.length && !discarded) {
+      while (size == capacity && !discarded) {
         wait();
+      }
+      if (size + len > ring.length && ring.length < capacity) {
+        grow(Math.min(capacity, Math.max(ring.length * 2, size + len)));
       }
       if (discarded) {
         return;
@@ -71,6 +80,16 @@ public final class OutputBuffer {
       len -= n;
       notifyAll();
     }
+  }
+
+  /** Re-lays the ring into a larger array, unread bytes first. Caller holds the lock. */
+  private void grow(int newSize) {
+    byte[] bigger = new byte[newSize];
+    int first = Math.min(size, ring.length - head);
+    System.arraycopy(ring, head, bigger, 0, first);
+    System.arraycopy(ring, 0, bigger, first, size - first);
+    ring = bigger;
+    head = 0;
   }
 
   /** Marks the end of the stream: readers see EOF once they have consumed everything. */

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Starts a container's processes through runc in the foreground and turns runc's exit into the process's exit
@@ -25,13 +25,13 @@ final class ProcessLauncher {
   private static final int LOG_TAIL = 16 * 1024;
 
   private final Runc runc;
-  private final Consumer<GuestProcess> onExit;
+  private final BiConsumer<GuestProcess, ExitStatus> onExit;
 
   /**
-   * @param onExit called once per started process after its exit status was recorded (on a JDK process-reaper
-   *     or pool thread; must not block)
+   * @param onExit called once per started process with its exit status, which it must record (on a JDK
+   *     process-reaper or pool thread; must not block)
    */
-  ProcessLauncher(Runc runc, Consumer<GuestProcess> onExit) {
+  ProcessLauncher(Runc runc, BiConsumer<GuestProcess, ExitStatus> onExit) {
     this.runc = runc;
     this.onExit = onExit;
   }
@@ -42,8 +42,9 @@ final class ProcessLauncher {
     Path log = c.bundle().resolve("init.log");
     clear(pidFile, log);
     GuestProcess init = c.init();
-    Process p = runc.startRun(c.id(), c.bundle(), pidFile, log, init.stdio());
-    return awaitStarted(init, p, pidFile, log, deadline);
+    Pty pty = init.stdio().terminal() ? Pty.open() : null;
+    Process p = startOrClose(pty, () -> runc.startRun(c.id(), c.bundle(), pidFile, log, init.stdio(), pty));
+    return awaitStarted(init, p, pty, pidFile, log, deadline);
   }
 
   /** Runs an exec of the container; returns its guest pid once started. */
@@ -54,13 +55,30 @@ final class ProcessLauncher {
     Path log = c.bundle().resolve("exec-" + exec.execId() + ".log");
     clear(pidFile, log);
     write(spec, processJson);
-    Process p = runc.startExec(c.id(), c.bundle(), spec, pidFile, log, exec.stdio());
-    return awaitStarted(exec, p, pidFile, log, deadline);
+    Pty pty = exec.stdio().terminal() ? Pty.open() : null;
+    Process p = startOrClose(pty, () -> runc.startExec(c.id(), c.bundle(), spec, pidFile, log, exec.stdio(), pty));
+    return awaitStarted(exec, p, pty, pidFile, log, deadline);
   }
 
-  private long awaitStarted(GuestProcess proc, Process p, Path pidFile, Path log, Instant deadline)
+  /** Spawns runc; closes the pty when even that fails (nobody else would). */
+  private interface Spawn {
+    Process start() throws TtrpcException;
+  }
+
+  private static Process startOrClose(Pty pty, Spawn spawn) throws TtrpcException {
+    try {
+      return spawn.start();
+    } catch (TtrpcException | RuntimeException e) {
+      if (pty != null) {
+        pty.close();
+      }
+      throw e;
+    }
+  }
+
+  private long awaitStarted(GuestProcess proc, Process p, Pty pty, Path pidFile, Path log, Instant deadline)
       throws TtrpcException, InterruptedException {
-    proc.attach(p);
+    proc.attach(p, pty);
     long pid;
     try {
       pid = awaitPid(proc, p, pidFile, log, deadline);
@@ -69,11 +87,8 @@ final class ProcessLauncher {
       proc.exited(new ExitStatus(statusOf(p), Instant.now()));
       throw e;
     }
-    proc.started(pid, null);
-    p.onExit().thenRun(() -> {
-      proc.exited(new ExitStatus(statusOf(p), Instant.now()));
-      onExit.accept(proc);
-    });
+    proc.started(pid, pty == null ? null : pty::resize);
+    p.onExit().thenRun(() -> onExit.accept(proc, new ExitStatus(statusOf(p), Instant.now())));
     return pid;
   }
 

@@ -39,19 +39,23 @@ public final class Runc {
     return root;
   }
 
-  /** Starts {@code runc run} for a bundle in the foreground with the given stdio. */
-  public Process startRun(String id, Path bundle, Path pidFile, Path log, StdioConfig stdio) throws TtrpcException {
-    List<String> cmd = base(log);
-    cmd.addAll(List.of("run", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id));
-    return start(cmd, stdio, bundle);
-  }
-
-  /** Starts {@code runc exec} of a process spec in the foreground with the given stdio. */
-  public Process startExec(String id, Path bundle, Path processJson, Path pidFile, Path log, StdioConfig stdio)
+  /**
+   * Starts {@code runc run} for a bundle in the foreground with the given stdio; with a terminal ({@code pty} not
+   * null) runc runs on that pty's slave.
+   */
+  public Process startRun(String id, Path bundle, Path pidFile, Path log, StdioConfig stdio, Pty pty)
       throws TtrpcException {
     List<String> cmd = base(log);
+    cmd.addAll(List.of("run", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id));
+    return pty == null ? start(cmd, stdio, bundle) : startOnTerminal(cmd, pty, bundle);
+  }
+
+  /** Starts {@code runc exec} of a process spec in the foreground, like {@link #startRun}. */
+  public Process startExec(String id, Path bundle, Path processJson, Path pidFile, Path log, StdioConfig stdio,
+      Pty pty) throws TtrpcException {
+    List<String> cmd = base(log);
     cmd.addAll(List.of("exec", "--process", processJson.toString(), "--pid-file", pidFile.toString(), id));
-    return start(cmd, stdio, bundle);
+    return pty == null ? start(cmd, stdio, bundle) : startOnTerminal(cmd, pty, bundle);
   }
 
   /** {@code runc kill [--all] id signal}. */
@@ -125,6 +129,19 @@ public final class Runc {
   private static List<String> with(List<String> cmd, String... more) {
     cmd.addAll(List.of(more));
     return cmd;
+  }
+
+  /**
+   * runc's foreground terminal mode needs a controlling terminal: {@code sh} opens the pty slave as stdio (in the
+   * child, so the agent never opens a tty that could become its own controlling terminal), then {@code setsid -c}
+   * starts a new session with that slave as controlling terminal and execs runc. Each step execs, so the agent's
+   * child is runc itself and its exit status is the container process's.
+   */
+  private static Process startOnTerminal(List<String> runcCmd, Pty pty, Path workDir) throws TtrpcException {
+    List<String> cmd = new ArrayList<>(List.of("sh", "-c",
+        "tty=$1; shift; exec setsid -c \"$@\" <\"$tty\" >\"$tty\" 2>&1", "sh", pty.slavePath()));
+    cmd.addAll(runcCmd);
+    return start(cmd, StdioConfig.none(), workDir);
   }
 
   private static Process start(List<String> cmd, StdioConfig stdio, Path workDir) throws TtrpcException {

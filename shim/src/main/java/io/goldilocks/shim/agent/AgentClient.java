@@ -87,6 +87,28 @@ public final class AgentClient implements AutoCloseable {
     return r;
   }
 
+  /**
+   * Agent-ready: repeats {@link #checkHealth} with {@code perAttempt} deadlines until one is answered or
+   * {@code total} has passed (DEADLINE_EXCEEDED). A guest still booting leaves the request unanswered, hence the
+   * retries; a closed connection (UNAVAILABLE) or a wrong answer fails at once.
+   */
+  public CheckResponse awaitReady(Duration total, Duration perAttempt) throws TtrpcException {
+    long end = System.nanoTime() + total.toNanos();
+    while (true) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        throw TtrpcException.deadlineExceeded("the agent did not answer a health check within %s", total);
+      }
+      try {
+        return checkHealth(Duration.ofNanos(Math.min(left, perAttempt.toNanos())));
+      } catch (TtrpcException e) {
+        if (e.code() != io.goldilocks.ttrpc.Code.DEADLINE_EXCEEDED) {
+          throw e;
+        }
+      }
+    }
+  }
+
   public void createSandbox(CreateSandboxRequest request) throws TtrpcException {
     unary("CreateSandbox", request, Empty.parser(), config.callTimeout());
   }
@@ -155,6 +177,7 @@ public final class AgentClient implements AutoCloseable {
   public void removeContainer(String containerId, boolean force) throws TtrpcException {
     unary("RemoveContainer", RemoveContainerRequest.newBuilder().setContainerId(containerId).setForce(force)
         .build(), Empty.parser(), config.removeTimeout());
+    known.retireContainer(containerId);
   }
 
   // ---- processes -------------------------------------------------------------------------------------------------
@@ -172,6 +195,13 @@ public final class AgentClient implements AutoCloseable {
     WaitProcessResponse r = unary("WaitProcess", WaitProcessRequest.newBuilder().setContainerId(containerId)
         .setExecId(execId).build(), WaitProcessResponse.parser(), timeout);
     return ResponseChecks.exit(containerId + "/" + execId, r.getExitStatus(), r.hasExitedAt(), r.getExitedAt());
+  }
+
+  /** Forgets an exited exec in the guest (its id becomes reusable); FAILED_PRECONDITION while it runs. */
+  public void removeProcess(String containerId, String execId) throws TtrpcException {
+    unary("RemoveProcess", ProcessRequest.newBuilder().setContainerId(containerId).setExecId(execId).build(),
+        Empty.parser(), config.callTimeout());
+    known.retireExec(containerId, execId);
   }
 
   public void closeStdin(String containerId, String execId) throws TtrpcException {

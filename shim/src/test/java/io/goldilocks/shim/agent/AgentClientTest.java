@@ -105,7 +105,7 @@ class AgentClientTest {
 
   @Test
   void healthReportsTheAgentAndItsKernel() throws Exception {
-    CheckResponse health = client.checkHealth(Duration.ofSeconds(10));
+    CheckResponse health = client.awaitReady(Duration.ofSeconds(30), Duration.ofSeconds(5));
     assertThat(health.getAgentVersion()).isNotEmpty();
     assertThat(health.getKernelRelease()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/osrelease"))
         .strip());
@@ -146,13 +146,17 @@ class AgentClientTest {
     create("c1", "sleep 1000", false);
     int init = client.startContainer("c1");
     int exec = client.execProcess(ExecProcessRequest.newBuilder().setContainerId("c1").setExecId("e1")
-        .setProcess(ByteString.copyFromUtf8("{\"args\":[\"sleep\",\"1000\"],\"cwd\":\"/\",\"env\":[\"PATH=/bin\"]}")).build());
+        .setProcess(ByteString.copyFromUtf8(
+            "{\"args\":[\"sleep\",\"1000\"],\"cwd\":\"/\",\"env\":[\"PATH=/bin\"]}")).build());
     List<ProcessPid> pids = client.listPids("c1");
     assertThat(pids).extracting(ProcessPid::getPid).contains(init, exec);
     assertThatThrownBy(() -> client.waitProcess("c1", "e1", Duration.ofMillis(300)))
         .satisfies(t -> assertThat(((TtrpcException) t).code()).isEqualTo(Code.DEADLINE_EXCEEDED));
     client.signalProcess("c1", "e1", 15, false);
     assertThat(client.waitProcess("c1", "e1", Duration.ofSeconds(30)).status()).isEqualTo(143);
+    client.removeProcess("c1", "e1");
+    assertThatThrownBy(() -> client.waitProcess("c1", "e1", Duration.ofSeconds(5)))
+        .satisfies(t -> assertThat(((TtrpcException) t).code()).isEqualTo(Code.NOT_FOUND));
     client.removeContainer("c1", true);
     assertThatThrownBy(() -> client.waitProcess("c1", "", Duration.ofSeconds(5)))
         .satisfies(t -> assertThat(((TtrpcException) t).code()).isEqualTo(Code.NOT_FOUND));

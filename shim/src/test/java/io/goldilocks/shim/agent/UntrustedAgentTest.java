@@ -140,6 +140,26 @@ class UntrustedAgentTest {
   }
 
   @Test
+  void awaitReadyGivesUpOnAnAgentThatNeverAnswers() throws Exception {
+    TtrpcServer silent = TtrpcServer.builder().addService(Service.builder(AgentClient.HEALTH)
+        .unary("Check", CheckRequest.parser(), (ctx, r) -> {
+          Thread.sleep(60_000);
+          return CheckResponse.getDefaultInstance();
+        }).build()).build();
+    Path socket = dir.resolve("silent.sock");
+    silent.listen(socket);
+    try (AgentClient c = AgentClient.connect(socket, AgentClientConfig.defaults())) {
+      Instant before = Instant.now();
+      assertThatThrownBy(() -> c.awaitReady(Duration.ofMillis(900), Duration.ofMillis(300)))
+          .satisfies(t -> assertCode(t, Code.DEADLINE_EXCEEDED));
+      assertThat(Duration.between(before, Instant.now())).isLessThan(Duration.ofSeconds(10));
+    } finally {
+      silent.close();
+      Files.deleteIfExists(socket);
+    }
+  }
+
+  @Test
   void aSilentAgentMeetsTheDeadline() {
     Instant before = Instant.now();
     assertThatThrownBy(() -> client.waitProcess("c1", "silent", Duration.ofMillis(500)))
