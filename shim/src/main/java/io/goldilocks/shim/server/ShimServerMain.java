@@ -6,6 +6,9 @@ import io.goldilocks.shim.events.TtrpcEventSender;
 import io.goldilocks.shim.launch.BundleFiles;
 import io.goldilocks.shim.launch.ShimFlags;
 import io.goldilocks.shim.launch.ShimGroup;
+import io.goldilocks.shim.plugins.PluginHost;
+import io.goldilocks.shim.plugins.PluginHostConfig;
+import io.goldilocks.shim.rootfs.Mounts;
 import io.goldilocks.shim.sandbox.GoldilocksConfig;
 import io.goldilocks.shim.sandbox.GuestSandboxFactory;
 import io.goldilocks.shim.sandbox.SandboxFactory;
@@ -19,9 +22,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class ShimServerMain {
   /** How long after the last task was deleted the server waits for containerd's Shutdown before stopping itself. */
   static final Duration IDLE_EXIT = Duration.ofSeconds(30);
+  /** How long a plugin lookup waits for the plugin host to finish booting. */
+  static final Duration PLUGIN_LOOKUP_WAIT = Duration.ofSeconds(10);
 
   private static final Logger log = LoggerFactory.getLogger(ShimServerMain.class);
 
@@ -69,18 +77,52 @@ public final class ShimServerMain {
     Object socketIdentity = Files.readAttributes(socket, BasicFileAttributes.class).fileKey();
     log.info("goldilocks shim serving group {} (sandbox {}) of namespace {} on {}", group.id(), group.sandboxId(),
         group.namespace(), socket);
+    Path sandboxDir = GoldilocksConfig.load().sandbox(group.sandboxId()).build().sandboxDir();
+    Optional<PluginHost> plugins = startPlugins(sandboxDir);
 
     stop.await();
     log.info("shim for group {} stopping", group.id());
     // let the Shutdown response reach containerd before the listener goes
     server.shutdown(Duration.ofMillis(500));
     host.shutdown();
+    plugins.ifPresent(PluginHost::close);
+    removePluginFiles(sandboxDir);
     queue.close(Duration.ofSeconds(10));
     sender.close();
     removeIfStillOurs(socket, socketIdentity);
     log.info("shim for group {} stopped", group.id());
     ShimLogging.flush();
     System.exit(0);
+  }
+
+  /** Boots the plugin host in the background (off the start path); a shim without plugins still serves. */
+  private static Optional<PluginHost> startPlugins(Path sandboxDir) {
+    Optional<PluginHostConfig> config = PluginHostSetup.config(System.getenv(), sandboxDir);
+    if (config.isEmpty()) {
+      log.info("no plugin host: no Felix infrastructure bundles next to the shim (or GOLDILOCKS_PLUGINS=off)");
+      return Optional.empty();
+    }
+    PluginHost plugins = new PluginHost(config.get(), PLUGIN_LOOKUP_WAIT);
+    plugins.start();
+    return Optional.of(plugins);
+  }
+
+  /**
+   * The plugin host keeps its listing and cache in the sandbox directory, which the sandbox removes only when empty:
+   * remove what is left once both are closed (nothing is mounted there any more by then).
+   */
+  private static void removePluginFiles(Path sandboxDir) {
+    try {
+      if (Files.isDirectory(sandboxDir) && !Mounts.hasMountsUnder(sandboxDir)) {
+        try (Stream<Path> walk = Files.walk(sandboxDir)) {
+          for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    } catch (IOException e) {
+      log.warn("cannot remove {}: {}", sandboxDir, e.toString());
+    }
   }
 
   /**
