@@ -62,6 +62,12 @@ public record OciSpec(List<String> args, List<String> env, String cwd, int uid, 
   public ObjectNode processJson() {
     ObjectNode process = JSON.createObjectNode();
     process.put("terminal", terminal);
+    if (terminal) {
+      // The size the terminal starts with; the CLI sends ours right after start (the guest may not read this).
+      ObjectNode size = process.putObject("consoleSize");
+      size.put("height", 24);
+      size.put("width", 80);
+    }
     ObjectNode user = process.putObject("user");
     user.put("uid", uid);
     user.put("gid", gid);

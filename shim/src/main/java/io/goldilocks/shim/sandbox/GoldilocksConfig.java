@@ -109,7 +109,7 @@ public final class GoldilocksConfig {
    * @throws TtrpcException FAILED_PRECONDITION naming the missing file
    */
   public static GuestImage requireComplete(GuestImage image, List<Path> searched) throws TtrpcException {
-    for (Path file : List.of(image.kernel(), image.initrd())) {
+    for (Path file : image.files()) {
       if (!Files.isRegularFile(file)) {
         throw TtrpcException.failedPrecondition(
             "guest %s not found: %s (searched %s; set GOLDILOCKS_GUEST_DIR or build the guest image with "

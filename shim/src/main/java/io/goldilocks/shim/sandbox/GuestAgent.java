@@ -1,15 +1,17 @@
 package io.goldilocks.shim.sandbox;
 
 import io.goldilocks.ttrpc.TtrpcException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
  * What a sandbox needs from the agent inside its guest, in domain terms: the seam between the sandbox's lifecycle
- * logic and the wire ({@link TtrpcGuestAgent} speaks agent.proto over ttrpc; component tests use a {@code
- * FakeGuestAgent}). Every method carries a deadline (the implementation's default call deadline unless one is
+ * logic and the wire ({@link AgentClientGuestAgent} adapts the host-side {@code AgentClient}; component tests use a
+ * {@code FakeGuestAgent}). Every method carries a deadline (the implementation's default call deadline unless one is
  * given) and fails with the {@link io.goldilocks.ttrpc.TtrpcException} the guest answered, or UNAVAILABLE once the
  * connection is gone. Implementations are thread-safe; many calls may be in flight.
  */
@@ -20,13 +22,14 @@ interface GuestAgent extends AutoCloseable {
   /** Which of a process's streams are connected (an unconnected stream is /dev/null in the guest). */
   record StdioFlags(boolean terminal, boolean stdin, boolean stdout, boolean stderr) {}
 
-  /** Pushes bytes into a process's stdin. Not thread-safe: one writer per process. */
-  interface StdinSink extends AutoCloseable {
-    void write(byte[] data, int offset, int length) throws TtrpcException;
+  /** A background copy between a host stream and a process (AgentClient's pumps). Thread-safe. */
+  interface Pump extends AutoCloseable {
+    /** Completes with the bytes moved at the end, or exceptionally with what stopped it. */
+    CompletableFuture<Long> done();
 
-    /** Ends this stream (does not close the process's stdin: see {@link GuestAgent#closeStdin}). */
+    /** Stops copying. */
     @Override
-    void close() throws TtrpcException;
+    void close();
   }
 
   /** Health check, answered within {@code deadline}. */
@@ -36,7 +39,7 @@ interface GuestAgent extends AutoCloseable {
   void createSandbox(String sandboxId, String shareTag, String guestPath) throws TtrpcException;
 
   /** Kills every container of the sandbox. */
-  void destroySandbox(String sandboxId, Duration deadline) throws TtrpcException;
+  void destroySandbox(String sandboxId) throws TtrpcException;
 
   void createContainer(String containerId, byte[] ociSpec, String guestRootfs, StdioFlags stdio)
       throws TtrpcException;
@@ -53,13 +56,13 @@ interface GuestAgent extends AutoCloseable {
   ExitStatus waitProcess(ProcessRef ref, Duration deadline) throws TtrpcException;
 
   /**
-   * Copies one output stream of a process into {@code sink} until the process side reaches end of file. Blocks; does
-   * not close {@code sink}. Each chunk is written and flushed before the next is read (back-pressure).
+   * Starts copying one output stream of a process into {@code sink} until the process side reaches end of file.
+   * Does not close {@code sink}. Each chunk is written and flushed before the next is read (back-pressure).
    */
-  void readOutput(ProcessRef ref, boolean stderr, OutputStream sink) throws TtrpcException;
+  Pump pumpOutput(ProcessRef ref, boolean stderr, OutputStream sink) throws TtrpcException;
 
-  /** Opens a stream into a process's stdin. */
-  StdinSink openStdin(ProcessRef ref) throws TtrpcException;
+  /** Starts copying {@code source} into a process's stdin; at its end closes the process's stdin. */
+  Pump pumpStdin(ProcessRef ref, InputStream source) throws TtrpcException;
 
   void closeStdin(ProcessRef ref) throws TtrpcException;
 
@@ -78,10 +81,10 @@ interface GuestAgent extends AutoCloseable {
   void removeContainer(String containerId, boolean force) throws TtrpcException;
 
   /**
-   * Delivers the containers' OOM kills, by container id, until the connection ends. Blocks the calling thread; returns
-   * when the stream ends.
+   * Delivers the containers' OOM kills, by container id, on a background thread until the connection ends or the
+   * returned handle is closed.
    */
-  void streamOomEvents(Consumer<String> oomContainer) throws TtrpcException;
+  AutoCloseable subscribeOom(Consumer<String> oomContainer) throws TtrpcException;
 
   /** Runs {@code listener} once when the connection to the agent is lost or closed. */
   void onClose(Runnable listener);

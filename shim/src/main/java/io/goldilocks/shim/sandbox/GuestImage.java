@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 
@@ -18,8 +19,10 @@ import java.util.Set;
  * @param initrd the initramfs ({@code initrd.img})
  * @param kernelArgs arguments the image needs (from {@code guest.properties}' {@code kernel.cmdline}), without the
  *     ones the hypervisor sets itself (console, reboot, panic, TSC)
+ * @param rootDisk the read-only root image of the root-image layout ({@code layout=erofs}, {@code rootfs.file}),
+ *     attached as the first virtio disk; empty for the initramfs layout
  */
-public record GuestImage(Path kernel, Path initrd, List<String> kernelArgs) {
+public record GuestImage(Path kernel, Path initrd, List<String> kernelArgs, Optional<Path> rootDisk) {
   /** File names inside a guest directory (what packaging writes to {@code packaging/target/guest}). */
   public static final String KERNEL = "vmlinuz";
 
@@ -34,32 +37,47 @@ public record GuestImage(Path kernel, Path initrd, List<String> kernelArgs) {
     Objects.requireNonNull(kernel, "kernel");
     Objects.requireNonNull(initrd, "initrd");
     kernelArgs = List.copyOf(kernelArgs);
+    Objects.requireNonNull(rootDisk, "rootDisk");
+  }
+
+  /** An initramfs-layout image without extra kernel arguments. */
+  public GuestImage(Path kernel, Path initrd) {
+    this(kernel, initrd, List.of(), Optional.empty());
   }
 
   /** The image in a guest directory ({@code DIR/vmlinuz}, {@code DIR/initrd.img}, {@code DIR/guest.properties}). */
   public static GuestImage in(Path dir) {
-    return new GuestImage(dir.resolve(KERNEL), dir.resolve(INITRD), kernelArgsOf(dir.resolve(PROPERTIES)));
+    Properties p = properties(dir.resolve(PROPERTIES));
+    List<String> args = Arrays.stream(p.getProperty("kernel.cmdline", "").trim().split("\\s+"))
+        .filter(arg -> !arg.isEmpty() && !HYPERVISOR_ARGS.contains(arg.split("=", 2)[0]))
+        .toList();
+    Optional<Path> rootDisk = "erofs".equals(p.getProperty("layout"))
+        ? Optional.of(dir.resolve(p.getProperty("rootfs.file", "rootfs.img")))
+        : Optional.empty();
+    return new GuestImage(dir.resolve(KERNEL), dir.resolve(INITRD), args, rootDisk);
   }
 
-  /** True when the kernel and the initrd exist. */
+  /** True when every file of the image exists. */
   public boolean isComplete() {
-    return Files.isRegularFile(kernel) && Files.isRegularFile(initrd);
+    return files().stream().allMatch(Files::isRegularFile);
   }
 
-  private static List<String> kernelArgsOf(Path properties) {
+  /** The image's files: kernel, initrd and, for the root-image layout, the root disk. */
+  public List<Path> files() {
+    return rootDisk.map(d -> List.of(kernel, initrd, d)).orElse(List.of(kernel, initrd));
+  }
+
+  private static Properties properties(Path file) {
+    Properties p = new Properties();
     try {
-      if (!Files.isRegularFile(properties) || Files.size(properties) > MAX_PROPERTIES) {
-        return List.of();
+      if (Files.isRegularFile(file) && Files.size(file) <= MAX_PROPERTIES) {
+        try (Reader in = Files.newBufferedReader(file)) {
+          p.load(in);
+        }
       }
-      Properties p = new Properties();
-      try (Reader in = Files.newBufferedReader(properties)) {
-        p.load(in);
-      }
-      return Arrays.stream(p.getProperty("kernel.cmdline", "").trim().split("\\s+"))
-          .filter(arg -> !arg.isEmpty() && !HYPERVISOR_ARGS.contains(arg.split("=", 2)[0]))
-          .toList();
     } catch (IOException e) {
-      return List.of();
+      // an unreadable guest.properties leaves the defaults: the initramfs layout, no extra arguments
     }
+    return p;
   }
 }

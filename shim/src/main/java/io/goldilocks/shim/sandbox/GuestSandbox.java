@@ -73,7 +73,7 @@ final class GuestSandbox implements Sandbox {
     vm.onExit(reason -> sandbox.fail("the VM exited: " + reason));
     agent.onClose(() -> sandbox.fail("the connection to the agent was lost"));
     sandbox.watchdog.start();
-    daemon("sandbox-" + config.id() + "-oom", sandbox::readOomEvents).start();
+    sandbox.subscribeOom();
     return sandbox;
   }
 
@@ -103,7 +103,7 @@ final class GuestSandbox implements Sandbox {
     requireId(cfg.id(), "container");
     requireSize("OCI spec", cfg.ociSpec(), MAX_SPEC);
     ProcessRef ref = ProcessRef.init(cfg.id());
-    StdioPumps pumps = new StdioPumps(agent, ref, cfg.stdio(), cfg.terminal(), threadName(ref));
+    StdioPumps pumps = new StdioPumps(ref, cfg.stdio(), cfg.terminal());
     Container container = new Container(cfg.id(), new GuestProcess(ref, cfg.terminal(), null, pumps));
     synchronized (lock) {
       requireReady();
@@ -135,7 +135,7 @@ final class GuestSandbox implements Sandbox {
     Container container = container(cfg.containerId());
     container.init().require(ProcessState.RUNNING, "exec into");
     ProcessRef ref = cfg.ref();
-    StdioPumps pumps = new StdioPumps(agent, ref, cfg.stdio(), cfg.terminal(), threadName(ref));
+    StdioPumps pumps = new StdioPumps(ref, cfg.stdio(), cfg.terminal());
     container.addExec(new GuestProcess(ref, cfg.terminal(), cfg.processSpec(), pumps));
   }
 
@@ -154,7 +154,11 @@ final class GuestSandbox implements Sandbox {
           : agent.execProcess(ref, process.execSpec(), process.pumps().flags());
       process.started(pid);
     }
-    process.pumps().start();
+    try {
+      process.pumps().start(agent);
+    } catch (TtrpcException e) {
+      log.warn("{}: cannot connect its stdio: {}", ref, e.getMessage()); // it runs; its exit is still awaited
+    }
     daemon(threadName(ref) + "-wait", () -> awaitExit(container, process)).start();
     return process.pid();
   }
@@ -192,10 +196,10 @@ final class GuestSandbox implements Sandbox {
   @Override
   public List<ProcessInfo> pids(String containerId) throws TtrpcException {
     Container container = container(containerId);
+    requireReadyNow();
     if (!container.init().state().isAlive()) {
       return List.of();
     }
-    requireReadyNow();
     return agent.listPids(containerId);
   }
 
@@ -374,7 +378,7 @@ final class GuestSandbox implements Sandbox {
       return;
     }
     try {
-      agent.destroySandbox(id(), DESTROY_DEADLINE);
+      agent.destroySandbox(id());
       long end = System.nanoTime() + DESTROY_DEADLINE.toNanos();
       for (GuestProcess process : allProcesses()) {
         if (process.state().isAlive()) {
@@ -465,12 +469,11 @@ final class GuestSandbox implements Sandbox {
     }
   }
 
-  private void readOomEvents() {
+  private void subscribeOom() {
     try {
-      agent.streamOomEvents(containerId ->
-          events.publish(new SandboxEvent.OomKilled(id(), containerId, Instant.now())));
+      agent.subscribeOom(containerId -> events.publish(new SandboxEvent.OomKilled(id(), containerId, Instant.now())));
     } catch (TtrpcException e) {
-      log.debug("sandbox {}: OOM events ended: {}", id(), e.toString());
+      log.warn("sandbox {}: no OOM events: {}", id(), e.getMessage());
     }
   }
 

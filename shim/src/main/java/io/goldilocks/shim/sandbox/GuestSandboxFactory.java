@@ -42,7 +42,7 @@ public final class GuestSandboxFactory implements SandboxFactory {
 
   /** The production factory: QEMU (KVM where it works, TCG otherwise) and the ttrpc agent client. */
   public static GuestSandboxFactory qemu() {
-    return new GuestSandboxFactory(new QemuHypervisor(), TtrpcGuestAgent::connect);
+    return new GuestSandboxFactory(new QemuHypervisor(), AgentClientGuestAgent::connect);
   }
 
   @Override
@@ -78,7 +78,9 @@ public final class GuestSandboxFactory implements SandboxFactory {
 
   private static VmConfig vmConfig(SandboxConfig config, RootfsShare share) throws InvalidVmConfigException {
     GuestImage image = config.guestImage();
-    return VmConfig.builder(config.id())
+    VmConfig.Builder builder = VmConfig.builder(config.id());
+    image.rootDisk().ifPresent(disk -> builder.readOnlyDisk("root", disk)); // first disk: the guest's /dev/vda
+    return builder
         .vcpus(config.vcpus())
         .memoryMib(config.memoryMib())
         .kernel(image.kernel())

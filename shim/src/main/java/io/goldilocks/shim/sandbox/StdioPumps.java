@@ -1,41 +1,40 @@
 package io.goldilocks.shim.sandbox;
 
-import io.goldilocks.ttrpc.Code;
 import io.goldilocks.ttrpc.TtrpcException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves one process's stdio between the host streams of its {@link Stdio} and the guest: one thread per connected
- * output stream (pulls from the agent, writes to the sink, closes the sink at the end), one for stdin (reads the host
- * stream, pushes to the agent, closes the guest side at end of file). Thread-safe.
+ * Connects one process's {@link Stdio} to the guest through the agent's pumps: one per connected output stream
+ * (guest to sink), one for stdin (host stream to guest, closing the process's stdin at its end). Closes the sinks
+ * once the output is drained or the process is lost. Thread-safe: methods synchronize on this.
  */
 final class StdioPumps {
   private static final Logger log = LoggerFactory.getLogger(StdioPumps.class);
-  /** Chunk size for stdin: the agent's per-message bound. */
-  private static final int STDIN_CHUNK = 64 * 1024;
 
-  private final GuestAgent agent;
   private final ProcessRef ref;
   private final Stdio stdio;
   private final boolean terminal;
-  private final String threadPrefix;
   /** Guarded by this. */
-  private final List<Thread> outputs = new ArrayList<>();
-  private volatile boolean processEnded;
+  private final List<GuestAgent.Pump> outputs = new ArrayList<>();
+  /** Guarded by this. */
+  private GuestAgent.Pump stdin;
+  /** Guarded by this. */
+  private boolean sinksClosed;
 
-  StdioPumps(GuestAgent agent, ProcessRef ref, Stdio stdio, boolean terminal, String threadPrefix) {
-    this.agent = agent;
+  StdioPumps(ProcessRef ref, Stdio stdio, boolean terminal) {
     this.ref = ref;
     this.stdio = stdio;
     this.terminal = terminal;
-    this.threadPrefix = threadPrefix;
   }
 
   /** What the guest must connect for this process. */
@@ -43,34 +42,37 @@ final class StdioPumps {
     return new GuestAgent.StdioFlags(terminal, stdio.stdin().isPresent(), true, !terminal);
   }
 
-  /** Starts the pumps (once the guest knows the process). */
-  synchronized void start() {
-    outputs.add(startThread("stdout", () -> pumpOutput(false, stdio.stdout())));
+  /**
+   * Starts the pumps, once the guest knows the process (before it starts is best: nothing is lost either way, the
+   * guest buffers output until a reader comes).
+   */
+  synchronized void start(GuestAgent agent) throws TtrpcException {
+    outputs.add(agent.pumpOutput(ref, false, stdio.stdout()));
     if (terminal) {
-      closeQuietly(stdio.stderr());
+      close(stdio.stderr());
     } else {
-      outputs.add(startThread("stderr", () -> pumpOutput(true, stdio.stderr())));
+      outputs.add(agent.pumpOutput(ref, true, stdio.stderr()));
     }
-    stdio.stdin().ifPresent(in -> startThread("stdin", () -> pumpStdin(in)));
+    if (stdio.stdin().isPresent()) {
+      stdin = agent.pumpStdin(ref, stdio.stdin().get());
+    }
   }
 
   /**
-   * Waits until every output byte reached its sink, up to {@code timeout}; then closes the sinks whatever happened
-   * and stops feeding stdin.
+   * Waits until every output byte reached its sink, up to {@code timeout}; then stops feeding stdin and closes the
+   * sinks whatever happened.
    *
    * @return true when the output was drained in time
    */
   boolean finish(Duration timeout) throws InterruptedException {
-    processEnded = true;
+    List<GuestAgent.Pump> pumps;
+    synchronized (this) {
+      pumps = List.copyOf(outputs);
+    }
     long end = System.nanoTime() + timeout.toNanos();
     boolean drained = true;
-    List<Thread> threads;
-    synchronized (this) {
-      threads = List.copyOf(outputs);
-    }
-    for (Thread thread : threads) {
-      thread.join(Math.max(1, (end - System.nanoTime()) / 1_000_000));
-      drained &= !thread.isAlive();
+    for (GuestAgent.Pump pump : pumps) {
+      drained &= await(pump.done(), end);
     }
     if (!drained) {
       log.warn("{}: output not drained within {}; closing its sinks", ref, timeout);
@@ -79,57 +81,41 @@ final class StdioPumps {
     return drained;
   }
 
-  /** Closes the sinks at once (sandbox lost). */
+  /** Stops every pump and closes the sinks at once (process gone, sandbox lost). Idempotent. */
   void closeSinks() {
-    processEnded = true;
-    closeQuietly(stdio.stdout());
-    closeQuietly(stdio.stderr());
+    List<GuestAgent.Pump> pumps;
+    synchronized (this) {
+      if (sinksClosed) {
+        return;
+      }
+      sinksClosed = true;
+      pumps = new ArrayList<>(outputs);
+      if (stdin != null) {
+        pumps.add(stdin);
+      }
+    }
+    for (GuestAgent.Pump pump : pumps) {
+      if (!pump.done().isDone()) {
+        pump.close();
+      }
+    }
+    close(stdio.stdout());
+    close(stdio.stderr());
   }
 
-  private void pumpOutput(boolean stderr, OutputStream sink) {
+  private boolean await(CompletableFuture<Long> done, long endNanos) throws InterruptedException {
     try {
-      agent.readOutput(ref, stderr, sink);
-    } catch (TtrpcException e) {
-      if (e.code() != Code.UNAVAILABLE && e.code() != Code.CANCELLED) {
-        log.warn("{}: {} stopped: {}", ref, stderr ? "stderr" : "stdout", e.toString());
-      }
-    } finally {
-      closeQuietly(sink);
+      done.get(Math.max(0, endNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      log.debug("{}: output ended with {}", ref, e.getCause().toString());
+      return true; // ended: nothing more will come
     }
   }
 
-  private void pumpStdin(InputStream in) {
-    byte[] buffer = new byte[STDIN_CHUNK];
-    try (GuestAgent.StdinSink sink = agent.openStdin(ref)) {
-      int n;
-      while (!processEnded && (n = in.read(buffer)) >= 0) {
-        if (n > 0 && !processEnded) {
-          sink.write(buffer, 0, n);
-        }
-      }
-    } catch (TtrpcException | IOException e) {
-      if (!processEnded) {
-        log.debug("{}: stdin stopped: {}", ref, e.toString());
-      }
-      return;
-    }
-    if (!processEnded) {
-      try {
-        agent.closeStdin(ref);
-      } catch (TtrpcException e) {
-        log.debug("{}: closing stdin: {}", ref, e.toString());
-      }
-    }
-  }
-
-  private Thread startThread(String stream, Runnable body) {
-    Thread thread = new Thread(body, threadPrefix + "-" + stream);
-    thread.setDaemon(true);
-    thread.start();
-    return thread;
-  }
-
-  private static void closeQuietly(OutputStream out) {
+  private static void close(OutputStream out) {
     try {
       out.close();
     } catch (IOException e) {
