@@ -121,7 +121,7 @@ final class RunCommand implements Callable<Integer> {
       OciSpec spec = new OciSpec(command, fullEnv, cwd, ids[0], ids[1], tty);
       SandboxFactory factory = GuestSandboxFactory.qemu(
           new PluginNetwork(plugins, Optional.ofNullable(netns).map(Path::toAbsolutePath), Map.of()));
-      return new Session(factory, config, spec, rootfs.toAbsolutePath(), !noStdin).run();
+      return new Session(factory, config, spec, rootfs.toAbsolutePath(), !noStdin, plugins).run();
     }
   }
 
@@ -173,11 +173,19 @@ final class RunCommand implements Callable<Integer> {
     private final OciSpec spec;
     private final Path rootfs;
     private final boolean forwardStdin;
+    /** Closed after the sandbox on Ctrl-C too (the network teardown needs the plugins). */
+    private final AutoCloseable plugins;
     private final AtomicReference<Sandbox> sandbox = new AtomicReference<>();
     private volatile HostTerminal terminal;
     private volatile boolean finished;
 
     Session(SandboxFactory factory, SandboxConfig config, OciSpec spec, Path rootfs, boolean forwardStdin) {
+      this(factory, config, spec, rootfs, forwardStdin, () -> { });
+    }
+
+    Session(SandboxFactory factory, SandboxConfig config, OciSpec spec, Path rootfs, boolean forwardStdin,
+            AutoCloseable plugins) {
+      this.plugins = plugins;
       this.factory = factory;
       this.config = config;
       this.spec = spec;
@@ -257,6 +265,11 @@ final class RunCommand implements Callable<Integer> {
       Sandbox s = sandbox.get();
       if (s != null) {
         s.shutdown();
+      }
+      try {
+        plugins.close();
+      } catch (Exception e) {
+        System.err.println("goldilocks: closing the plugin host: " + e);
       }
     }
 

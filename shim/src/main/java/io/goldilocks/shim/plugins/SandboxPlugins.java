@@ -84,7 +84,7 @@ public final class SandboxPlugins implements AutoCloseable {
 
   /** Stops the host; removes the listing, the dev bundle copy and the sandbox directory when nothing else is left. */
   @Override
-  public void close() {
+  public synchronized void close() { // synchronized: a second closer (Ctrl-C's hook, main) waits for the first
     host.close();
     try {
       Files.deleteIfExists(sandboxDir.resolve(PluginHostConfig.STATUS_FILE_NAME));
