@@ -6,6 +6,10 @@ import io.goldilocks.shim.events.TtrpcEventSender;
 import io.goldilocks.shim.launch.BundleFiles;
 import io.goldilocks.shim.launch.ShimFlags;
 import io.goldilocks.shim.launch.ShimGroup;
+import io.goldilocks.shim.plugins.PluginNetwork;
+import io.goldilocks.shim.plugins.PodNetns;
+import io.goldilocks.shim.plugins.SandboxPlugins;
+import io.goldilocks.shim.plugins.ShimPlugins;
 import io.goldilocks.shim.sandbox.GoldilocksConfig;
 import io.goldilocks.shim.sandbox.GuestSandboxFactory;
 import io.goldilocks.shim.sandbox.SandboxFactory;
@@ -17,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -52,7 +57,10 @@ public final class ShimServerMain {
     EventOrdering ordering = new EventOrdering(queue);
     TaskManager[] tasks = new TaskManager[1];
     // built on first use: QEMU and the guest image are looked at when the first container arrives
-    SandboxFactory factory = config -> GuestSandboxFactory.qemu().boot(config);
+    // One plugin host per shim (per sandbox), booting in the background while containerd sends the first Create.
+    SandboxPlugins plugins = ShimPlugins.start(group.sandboxId());
+    SandboxFactory factory = config -> GuestSandboxFactory.qemu(
+        new PluginNetwork(plugins, PodNetns.of(bundle), Map.of())).boot(config);
     SandboxHost host = new SandboxHost(factory,
         () -> GoldilocksConfig.load().sandbox(group.sandboxId()).build(), e -> tasks[0].onSandboxEvent(e));
     tasks[0] = new TaskManager(host, ordering, flags.namespace(), () -> exitWhenStillIdle(tasks[0], stop));
@@ -71,6 +79,7 @@ public final class ShimServerMain {
     // let the Shutdown response reach containerd before the listener goes
     server.shutdown(Duration.ofMillis(500));
     host.shutdown();
+    plugins.close(); // after the sandbox: its network teardown asks the network plugin
     queue.close(Duration.ofSeconds(10));
     sender.close();
     Files.deleteIfExists(socket);
