@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 /**
  * Where a shim's plugin host finds its bundles: an installed prefix ({@code ${GOLDILOCKS_PREFIX:-/opt/goldilocks}}:
  * {@code bundles/} and {@code lib/felix/}), or, where no prefix is installed, a dev tree found from the working
- * directory upwards: the shipped bundles' built jars ({@code bundles/<name>/target/*.jar}) and the infrastructure
+ * directory or from the shim's own classes upwards: the shipped bundles' built jars ({@code bundles/<name>/target/*.jar}) and the infrastructure
  * bundles in {@code shim/target/felix}. Immutable.
  *
  * @param bundleDir the directory the host watches, when it already holds the bundles (an install)
@@ -33,14 +33,26 @@ public record PluginLocations(Optional<Path> bundleDir, List<Path> devJars, Path
     if (Files.isDirectory(prefix.resolve("bundles")) && Files.isDirectory(prefix.resolve("lib/felix"))) {
       return new PluginLocations(Optional.of(prefix.resolve("bundles")), List.of(), prefix.resolve("lib/felix"));
     }
-    for (Path dir = workDir.toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("shim/target/felix")) && Files.isDirectory(dir.resolve("bundles"))) {
-        return new PluginLocations(Optional.empty(), builtJars(dir.resolve("bundles")),
-            dir.resolve("shim/target/felix"));
+    // containerd starts the shim in the task's bundle directory: search from our own classes too (a dev tree's
+    // shim/target/classes)
+    for (Path start : List.of(workDir.toAbsolutePath(), ownLocation())) {
+      for (Path dir = start; dir != null; dir = dir.getParent()) {
+        if (Files.isDirectory(dir.resolve("shim/target/felix")) && Files.isDirectory(dir.resolve("bundles"))) {
+          return new PluginLocations(Optional.empty(), builtJars(dir.resolve("bundles")),
+              dir.resolve("shim/target/felix"));
+        }
       }
     }
     // Nothing found: the host fails to boot and says which directory is missing; the shim runs without plugins.
     return new PluginLocations(Optional.of(prefix.resolve("bundles")), List.of(), prefix.resolve("lib/felix"));
+  }
+
+  private static Path ownLocation() {
+    try {
+      return Path.of(PluginLocations.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      return Path.of("/");
+    }
   }
 
   private static List<Path> builtJars(Path bundles) {

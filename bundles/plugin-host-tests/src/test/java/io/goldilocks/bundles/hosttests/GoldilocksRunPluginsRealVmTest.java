@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.goldilocks.cli.GoldilocksCli;
 import io.goldilocks.testing.HostRequirements;
+import io.goldilocks.testing.PodNetwork;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -46,7 +47,7 @@ class GoldilocksRunPluginsRealVmTest {
     Path prefix = prefixWithShippedBundles();
     Path rootfs = busyboxRootfs(tmp.resolve("rootfs"));
     Path runtime = Files.createDirectories(tmp.resolve("run"));
-    try (PodNetworkFixture pod = new PodNetworkFixture()) {
+    try (PodNetwork pod = PodNetwork.create()) {
       Cli server = Cli.run(prefix, runtime, "--no-stdin", "--netns", pod.podNetns().toString(), "--rootfs",
           rootfs.toString(), "--", "sh", "-c",
           "mkdir -p /www && uname -r > /www/index.html && echo serving && exec httpd -f -p 8080 -h /www");
@@ -183,9 +184,9 @@ class GoldilocksRunPluginsRealVmTest {
     return dir;
   }
 
-  private static String awaitHttp(PodNetworkFixture pod, Cli server) throws Exception {
+  private static String awaitHttp(PodNetwork pod, Cli server) throws Exception {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    PodNetworkFixture.Sh.Result last = null;
+    PodNetwork.Result last = null;
     while (Instant.now().isBefore(deadline) && server.process.isAlive()) {
       last = pod.httpGetPod(8080);
       if (last.exit() == 0) {

@@ -1,0 +1,115 @@
+package io.goldilocks.it.shim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.goldilocks.it.containerd.BusyboxImage;
+import io.goldilocks.it.containerd.CommandResult;
+import io.goldilocks.it.containerd.PrivateContainerd;
+import io.goldilocks.shim.sandbox.GoldilocksConfig;
+import io.goldilocks.testing.HostRequirements;
+import io.goldilocks.testing.PodNetwork;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Networking through the real containerd path: {@code ctr run --with-ns network:<pod netns>} puts the namespace into
+ * the container's spec, the shim's plugin host asks network-tcfilter for a tap there, QEMU runs in that namespace and
+ * the agent configures the guest NIC; HTTP from the node side of the bridge to the pod IP reaches busybox httpd in the
+ * container.
+ */
+@Timeout(600)
+class CtrRunNetworkTest {
+  private static final Duration SLOW = Duration.ofMinutes(4);
+  private static PrivateContainerd containerd;
+
+  @BeforeAll
+  static void up() {
+    Path guest = ShimHost.requireVmHost();
+    HostRequirements.requireExecutable("curl");
+    HostRequirements.requireExecutable("tc");
+    containerd = ShimHost.startContainerd(guest);
+  }
+
+  @AfterAll
+  static void down() {
+    if (containerd != null) {
+      containerd.close();
+    }
+  }
+
+  @Test
+  void httpToThePodIpReachesTheContainerInTheVm() throws Exception {
+    String id = "web1";
+    try (PodNetwork pod = PodNetwork.create()) {
+      containerd.ctr(SLOW, "run", "-d", "--runtime", ShimLauncher.RUNTIME, "--with-ns",
+          "network:" + pod.podNetns(), BusyboxImage.REFERENCE, id, "sh", "-c",
+          "mkdir -p /www && uname -r > /www/index.html && exec httpd -f -p 8080 -h /www").requireSuccess();
+      try {
+        String answer = awaitHttp(pod);
+        String hostKernel = new String(new ProcessBuilder("uname", "-r").start().getInputStream().readAllBytes())
+            .trim();
+        assertThat(answer.strip()).isNotEmpty().isNotEqualTo(hostKernel);
+        assertThat(pod.podLinks()).contains("tap0_gl");
+        assertThat(Files.readString(bundlesJson(id))).contains("io.goldilocks.bundles.network.tcfilter")
+            .contains("ACTIVE");
+      } finally {
+        containerd.ctr("task", "kill", "-s", "SIGKILL", id);
+        awaitStopped(id);
+        containerd.ctr("task", "delete", id);
+        containerd.ctr("containers", "rm", id);
+      }
+      assertNothingLeft(id);
+      assertThat(pod.podLinks()).doesNotContain("tap0_gl");
+      assertThat(pod.podIngressFilters()).doesNotContain("mirred");
+    }
+  }
+
+  private static Path bundlesJson(String id) throws Exception {
+    String sandboxId = ShimHost.group(containerd, id).sandboxId();
+    return GoldilocksConfig.load(Map.of(), Path.of("/")).sandbox(sandboxId).build().sandboxDir()
+        .resolve("bundles.json");
+  }
+
+  private static String awaitHttp(PodNetwork pod) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    PodNetwork.Result last = null;
+    while (System.nanoTime() < deadline) {
+      last = pod.httpGetPod(8080);
+      if (last.exit() == 0) {
+        return last.out();
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("no HTTP answer from the pod IP; last curl: " + last + "\n" + containerd.logTail(60));
+  }
+
+  private static void assertNothingLeft(String id) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    List<String> left = ShimHost.leftovers(containerd, id);
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      left = ShimHost.leftovers(containerd, id);
+    }
+    assertThat(left).as("left on the host after " + id + "\n" + containerd.logTail(40)).isEmpty();
+  }
+
+  private static void awaitStopped(String id) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      String tasks = containerd.ctr("task", "ls").stdout();
+      if (tasks.lines().noneMatch(l -> l.startsWith(id + " ")) || tasks.matches("(?s).*" + id + "\\s+\\d+\\s+STOPPED.*")) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError(id + " did not stop: " + containerd.ctr("task", "ls").stdout());
+  }
+}
