@@ -19,8 +19,8 @@ import java.util.Set;
  * @param initrd the initramfs ({@code initrd.img})
  * @param kernelArgs arguments the image needs (from {@code guest.properties}' {@code kernel.cmdline}), without the
  *     ones the hypervisor sets itself (console, reboot, panic, TSC)
- * @param rootDisk the read-only root image of the root-image layout ({@code layout=erofs}, {@code rootfs.file}),
- *     attached as the first virtio disk; empty for the initramfs layout
+ * @param rootDisk the read-only root image of the root-image layout ({@code rootfs.file}, or {@code rootfs.img} for
+ *     {@code layout=erofs}), attached as the first virtio disk ({@code /dev/vda}); empty for the initramfs layout
  */
 public record GuestImage(Path kernel, Path initrd, List<String> kernelArgs, Optional<Path> rootDisk) {
   /** File names inside a guest directory (what packaging writes to {@code packaging/target/guest}). */
@@ -51,9 +51,8 @@ public record GuestImage(Path kernel, Path initrd, List<String> kernelArgs, Opti
     List<String> args = Arrays.stream(p.getProperty("kernel.cmdline", "").trim().split("\\s+"))
         .filter(arg -> !arg.isEmpty() && !HYPERVISOR_ARGS.contains(arg.split("=", 2)[0]))
         .toList();
-    Optional<Path> rootDisk = "erofs".equals(p.getProperty("layout"))
-        ? Optional.of(dir.resolve(p.getProperty("rootfs.file", "rootfs.img")))
-        : Optional.empty();
+    String rootFile = p.getProperty("rootfs.file", "erofs".equals(p.getProperty("layout")) ? "rootfs.img" : null);
+    Optional<Path> rootDisk = Optional.ofNullable(rootFile).filter(f -> !f.isBlank()).map(dir::resolve);
     return new GuestImage(dir.resolve(KERNEL), dir.resolve(INITRD), args, rootDisk);
   }
 

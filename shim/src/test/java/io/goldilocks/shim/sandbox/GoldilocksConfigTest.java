@@ -107,6 +107,19 @@ class GoldilocksConfigTest {
     assertThat(GuestImage.in(guest).kernelArgs()).containsExactly("quiet", "rdinit=/init");
   }
 
+  @Test
+  void theRootImageLayoutBringsItsDiskAndNeedsIt() throws Exception {
+    Path guest = guestDir(tmp.resolve("g"));
+    Files.writeString(guest.resolve("guest.properties"), "layout=erofs\nrootfs.file=rootfs.img\n");
+    GuestImage image = GuestImage.in(guest);
+    assertThat(image.rootDisk()).contains(guest.resolve("rootfs.img"));
+    assertThat(image.isComplete()).isFalse();
+    assertThatThrownBy(() -> GoldilocksConfig.requireComplete(image, java.util.List.of()))
+        .hasMessageContaining(guest.resolve("rootfs.img").toString());
+    Files.writeString(guest.resolve("guest.properties"), "layout=initramfs\n");
+    assertThat(GuestImage.in(guest).rootDisk()).isEmpty();
+  }
+
   private static Path guestDir(Path dir) throws Exception {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("vmlinuz"), "kernel");

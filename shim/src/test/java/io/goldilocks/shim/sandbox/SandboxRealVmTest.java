@@ -142,8 +142,9 @@ class SandboxRealVmTest {
     String id = "sbx-frozen";
     Sandbox sandbox = factory.boot(RealGuest.sandbox(config, id, runtimeRoot)
         .healthInterval(Duration.ofSeconds(1)).healthDeadline(Duration.ofSeconds(5)).build());
-    ProcessHandle qemu = RealGuest.qemuOf(id, runtimeRoot);
+    ProcessHandle qemu = null;
     try {
+      qemu = RealGuest.qemuOf(id, runtimeRoot);
       sandbox.createContainer(new ContainerConfig("c1", spec(false, "sleep", "1000").toJson(), rootfs, false,
           Stdio.none()));
       sandbox.startContainer("c1");
@@ -155,7 +156,34 @@ class SandboxRealVmTest {
     } finally {
       sandbox.shutdown();
     }
+    assertThat(qemu).isNotNull();
     assertThat(qemu.isAlive()).as("the frozen QEMU was killed").isFalse();
+    assertThat(RealGuest.leftovers(id, runtimeRoot)).isEmpty();
+  }
+
+  @Test
+  void aGuestThatDoesNotComeUpIsKilledAndTheErrorShowsItsConsole() throws Exception {
+    GuestImage real = config.guestImage();
+    Path missing = tmp.resolve("nowhere/vmlinuz");
+    SandboxConfig noKernel = RealGuest.sandbox(config, "sbx-nokernel", runtimeRoot)
+        .guestImage(new GuestImage(missing, real.initrd())).build();
+    assertThatThrownBy(() -> factory.boot(noKernel))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(Code.FAILED_PRECONDITION))
+        .hasMessageContaining(missing.toString());
+
+    // A real kernel with an initramfs that holds nothing: the kernel panics, QEMU exits, the boot fails.
+    Path emptyInitrd = tmp.resolve("empty.img");
+    Process cpio = new ProcessBuilder("sh", "-c", "cd " + tmp + " && mkdir -p empty-root && cd empty-root && "
+        + "find . | cpio -o -H newc 2>/dev/null | gzip > " + emptyInitrd).start();
+    assertThat(cpio.waitFor(30, TimeUnit.SECONDS) && cpio.exitValue() == 0).isTrue();
+    String id = "sbx-panics";
+    SandboxConfig panics = RealGuest.sandbox(config, id, runtimeRoot)
+        .guestImage(new GuestImage(real.kernel(), emptyInitrd)).bootDeadline(Duration.ofSeconds(90)).build();
+    assertThatThrownBy(() -> factory.boot(panics))
+        .isInstanceOfSatisfying(SandboxBootException.class, e -> {
+          assertThat(e.code()).isIn(Code.UNAVAILABLE, Code.DEADLINE_EXCEEDED);
+          assertThat(e.consoleTail()).contains("Kernel panic");
+        });
     assertThat(RealGuest.leftovers(id, runtimeRoot)).isEmpty();
   }
 

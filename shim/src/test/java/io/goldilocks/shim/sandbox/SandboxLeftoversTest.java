@@ -1,0 +1,31 @@
+package io.goldilocks.shim.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.goldilocks.testing.HostRequirements;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SandboxLeftoversTest {
+  @TempDir Path tmp;
+
+  @Test
+  void unmountsAndRemovesWhatACrashedSandboxLeftButKeepsTheRootfs() throws Exception {
+    HostRequirements.requireRoot();
+    Path runtime = tmp.resolve("run");
+    Path rootfs = Files.createDirectories(tmp.resolve("rootfs/empty-dir"));
+    Files.writeString(tmp.resolve("rootfs/file"), "kept");
+    RootfsShare share = RootfsShare.create(runtime.resolve("sandbox/s1/shared"));
+    share.mount("c1", tmp.resolve("rootfs")); // and then the process "crashes": nothing is closed
+
+    assertThat(SandboxLeftovers.cleanUp(runtime, "s1")).isNotEmpty();
+
+    assertThat(runtime.resolve("sandbox/s1")).doesNotExist();
+    assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(runtime.toString());
+    assertThat(tmp.resolve("rootfs/file")).hasContent("kept");
+    assertThat(rootfs).isDirectory();
+    assertThat(SandboxLeftovers.cleanUp(runtime, "s1")).isEmpty(); // idempotent
+  }
+}
