@@ -3,6 +3,8 @@
 #
 #   bin/containerd-shim-goldilocks-v2, bin/goldilocks   launchers (packaging/bin, shim/src/main/sh)
 #   lib/*.jar                                           the shim and its runtime class path
+#   lib/felix/*.jar                                     the plugin host's infrastructure bundles (shim/target/felix)
+#   bundles/*.jar                                       the shipped plugins (storage-virtiofs, network-tcfilter, gpu)
 #   share/guest/{vmlinuz,initrd.img,...}                the guest image (packaging/target/guest)
 #   etc/goldilocks.toml                                 defaults, written only when absent (local edits are kept)
 #
@@ -35,12 +37,30 @@ for jar in "${deps[@]}"; do
   [ -f "$jar" ] || die "missing dependency $jar (rebuild with mvn -B package -DskipTests)"
   cp "$jar" "$staging/"
 done
+if compgen -G "$repo/shim/target/felix/*.jar" > /dev/null; then
+  mkdir "$staging/felix"
+  cp "$repo"/shim/target/felix/*.jar "$staging/felix/"
+else
+  echo "install.sh: warning: no Felix infrastructure bundles in shim/target/felix: shims run without plugins" >&2
+fi
 rm -rf "$prefix/lib.old"
 mv "$prefix/lib" "$prefix/lib.old"
 mv "$staging" "$prefix/lib"
 chmod 755 "$prefix/lib"
 rm -rf "$prefix/lib.old"
 trap - EXIT
+
+# shipped plugins: each replaced atomically (FileInstall watches this directory in every running shim)
+install -d "$prefix/bundles"
+for module in storage-virtiofs network-tcfilter gpu; do
+  jar=$(ls "$repo/bundles/$module/target/"*.jar 2>/dev/null | grep -v -e '-tests\.jar$' -e '-sources\.jar$' | head -1 || true)
+  if [ -n "$jar" ]; then
+    install -m 0644 "$jar" "$prefix/bundles/.goldilocks-$module.jar.part"
+    mv -f "$prefix/bundles/.goldilocks-$module.jar.part" "$prefix/bundles/goldilocks-$module.jar"
+  else
+    echo "install.sh: warning: bundle $module not built (bundles/$module/target)" >&2
+  fi
+done
 
 install -m 755 "$repo/packaging/bin/containerd-shim-goldilocks-v2" "$prefix/bin/"
 install -m 755 "$repo/shim/src/main/sh/goldilocks" "$prefix/bin/goldilocks"   # the CLI's own launcher

@@ -48,7 +48,7 @@ public final class CtrRunBenchmark {
           median(goldilocks));
       System.out.println();
       System.out.printf("Resident memory of a running Goldilocks container (`sleep`): shim server %d MiB, "
-          + "QEMU %d MiB.%n", rss[0] / 1024, rss[1] / 1024);
+          + "QEMU %d MiB, virtiofsd %d MiB.%n", rss[0] / 1024, rss[1] / 1024, rss[2] / 1024);
     }
   }
 
@@ -63,7 +63,7 @@ public final class CtrRunBenchmark {
     return seconds;
   }
 
-  /** kB resident of the shim server and of QEMU while a container sleeps. */
+  /** kB resident of the shim server, QEMU and virtiofsd (all its processes) while a container sleeps. */
   private static long[] residentMemory(PrivateContainerd containerd) throws Exception {
     String id = "rss1";
     containerd.ctr(TIMEOUT, "run", "-d", "--runtime", ShimLauncher.RUNTIME, BusyboxImage.REFERENCE, id, "sleep",
@@ -72,12 +72,16 @@ public final class CtrRunBenchmark {
       Thread.sleep(2000);
       long shimPid = Long.parseLong(Files.readString(ShimHost.bundle(containerd, id).resolve("shim.pid")).trim());
       long qemu = 0;
+      long virtiofsd = 0;
       for (long pid : ShimHost.pidsMentioning(ShimHost.group(containerd, id).sandboxId())) {
-        if (ShimHost.cmdline(pid).startsWith("qemu-system")) {
-          qemu = rssKb(pid);
+        String program = ShimHost.cmdline(pid).split(" ")[0];
+        if (program.contains("qemu-system")) {
+          qemu += rssKb(pid);
+        } else if (program.contains("virtiofsd")) {
+          virtiofsd += rssKb(pid);
         }
       }
-      return new long[] {rssKb(shimPid), qemu};
+      return new long[] {rssKb(shimPid), qemu, virtiofsd};
     } finally {
       containerd.ctr("task", "kill", "-s", "SIGKILL", id);
       Thread.sleep(1000);

@@ -35,7 +35,30 @@ class CtrRunNetworkTest {
     Path guest = ShimHost.requireVmHost();
     HostRequirements.requireExecutable("curl");
     HostRequirements.requireExecutable("tc");
-    containerd = ShimHost.startContainerd(guest);
+    // the dev tree's shim takes its plugins from GOLDILOCKS_BUNDLES_DIR (PluginHostSetup): the built shipped bundles
+    containerd = PrivateContainerd.builder()
+        .environment("PATH", ShimLauncher.pathWithLauncher())
+        .environment("GOLDILOCKS_GUEST_DIR", guest.toString())
+        .environment("GOLDILOCKS_BUNDLES_DIR", builtBundles().toString())
+        .start();
+    BusyboxImage.importInto(containerd);
+  }
+
+  /** The shipped bundles' jars from the dev tree ({@code bundles/<name>/target}), copied into a temp directory. */
+  private static Path builtBundles() {
+    try {
+      Path dir = Files.createTempDirectory("gl-it-bundles");
+      Path repo = ShimLauncher.binDir().getParent().getParent();
+      for (String name : List.of("storage-virtiofs", "network-tcfilter", "gpu", "example-hello")) {
+        Path target = repo.resolve("bundles").resolve(name).resolve("target");
+        Path jar = target.resolve("goldilocks-" + name + "-0.1.0-SNAPSHOT.jar");
+        HostRequirements.require(Files.isRegularFile(jar), "bundle not built: " + jar);
+        Files.copy(jar, dir.resolve("goldilocks-" + name + ".jar"));
+      }
+      return dir;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @AfterAll
@@ -67,7 +90,7 @@ class CtrRunNetworkTest {
         containerd.ctr("containers", "rm", id);
       }
       assertNothingLeft(id);
-      assertThat(pod.podLinks()).doesNotContain("tap0_gl");
+      assertThat(pod.podLinks()).as(containerd.logTail(150)).doesNotContain("tap0_gl");
       assertThat(pod.podIngressFilters()).doesNotContain("mirred");
     }
   }

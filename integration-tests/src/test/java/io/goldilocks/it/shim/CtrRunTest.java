@@ -107,6 +107,34 @@ class CtrRunTest {
   }
 
   @Test
+  void logUrisSendTheOutputToAFileOrALoggingBinary() throws Exception {
+    Path logs = Files.createDirectories(containerd.dir().resolve("logs"));
+    Path file = logs.resolve("c.log");
+    CommandResult toFile = containerd.ctr(SLOW, "run", "--rm", "--runtime", ShimLauncher.RUNTIME, "--log-uri",
+        "file://" + file, BusyboxImage.REFERENCE, "log1", "sh", "-c", "echo to-out; echo to-err >&2");
+    assertThat(toFile.exitCode()).as(toFile.describe()).isZero();
+    assertThat(Files.readString(file)).contains("to-out\n").contains("to-err\n");
+
+    Path logger = logs.resolve("logger.sh");
+    Files.writeString(logger, "#!/bin/sh\nexec 5>&-\ncat <&3 > " + logs + "/bin.out & cat <&4 > " + logs
+        + "/bin.err &\necho \"$CONTAINER_ID $CONTAINER_NAMESPACE\" > " + logs + "/bin.env\nwait\n");
+    logger.toFile().setExecutable(true);
+    CommandResult toBinary = containerd.ctr(SLOW, "run", "--rm", "--runtime", ShimLauncher.RUNTIME, "--log-uri",
+        "binary://" + logger, BusyboxImage.REFERENCE, "log2", "sh", "-c", "echo b-out; echo b-err >&2");
+    assertThat(toBinary.exitCode()).as(toBinary.describe()).isZero();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    // the logger writes its files on its own schedule: wait until both streams arrived
+    while (System.nanoTime() < deadline && !(Files.exists(logs.resolve("bin.err"))
+        && Files.readString(logs.resolve("bin.err")).endsWith("\n")
+        && Files.readString(logs.resolve("bin.out")).endsWith("\n"))) {
+      Thread.sleep(200);
+    }
+    assertThat(Files.readString(logs.resolve("bin.out"))).isEqualTo("b-out\n");
+    assertThat(Files.readString(logs.resolve("bin.err"))).isEqualTo("b-err\n");
+    assertThat(Files.readString(logs.resolve("bin.env"))).isEqualTo("log2 " + containerd.namespace() + "\n");
+  }
+
+  @Test
   void aTerminalRunGivesAShellOnAPtyInTheGuest() throws Exception {
     String ctr = String.join(" ", "ctr", "--address", containerd.grpcSocket().toString(), "--namespace",
         containerd.namespace(), "run", "--rm", "-t", "--fifo-dir", containerd.dir().resolve("fifo").toString(),

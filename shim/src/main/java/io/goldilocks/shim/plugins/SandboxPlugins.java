@@ -27,14 +27,30 @@ public final class SandboxPlugins implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SandboxPlugins.class);
 
+  /** Null when disabled. */
   private final PluginHost host;
+  /** Why there is no host (when {@code host} is null). */
+  private final String disabledReason;
   private final Path sandboxDir;
   private final Optional<Path> devBundleDir;
 
-  private SandboxPlugins(PluginHost host, Path sandboxDir, Optional<Path> devBundleDir) {
+  private SandboxPlugins(PluginHost host, String disabledReason, Path sandboxDir, Optional<Path> devBundleDir) {
     this.host = host;
+    this.disabledReason = disabledReason;
     this.sandboxDir = sandboxDir;
     this.devBundleDir = devBundleDir;
+  }
+
+  /** No plugin host (switched off, or no infrastructure bundles): every lookup fails UNAVAILABLE with {@code why}. */
+  public static SandboxPlugins disabled(String why) {
+    return new SandboxPlugins(null, why, null, Optional.empty());
+  }
+
+  /** A host on a ready configuration (the shim server's, from its own install or build tree). */
+  public static SandboxPlugins start(PluginHostConfig config, Duration lookupWait) {
+    PluginHost host = new PluginHost(config, lookupWait);
+    host.start();
+    return new SandboxPlugins(host, null, null, Optional.empty());
   }
 
   /** Starts the host in the background; returns at once. A host that cannot boot leaves lookups UNAVAILABLE. */
@@ -58,7 +74,7 @@ public final class SandboxPlugins implements AutoCloseable {
     PluginHost host = new PluginHost(config, LOOKUP_WAIT);
     host.start();
     log.info("plugin host of sandbox {}: bundles from {}", sandboxDir.getFileName(), bundleDir);
-    return new SandboxPlugins(host, sandboxDir, devDir);
+    return new SandboxPlugins(host, null, sandboxDir, devDir);
   }
 
   /**
@@ -67,6 +83,9 @@ public final class SandboxPlugins implements AutoCloseable {
    * @throws TtrpcException UNAVAILABLE when the host did not boot (the cause says why)
    */
   public PluginRegistry registry() throws TtrpcException {
+    if (host == null) {
+      throw new TtrpcException(io.goldilocks.ttrpc.Code.UNAVAILABLE, "no plugins: " + disabledReason);
+    }
     try {
       return host.awaitRegistry(BOOT_WAIT);
     } catch (PluginException e) {
@@ -75,17 +94,19 @@ public final class SandboxPlugins implements AutoCloseable {
   }
 
   public List<BundleInfo> bundles() {
-    return host.bundles();
-  }
-
-  public PluginHost.State state() {
-    return host.state();
+    return host == null ? List.of() : host.bundles();
   }
 
   /** Stops the host; removes the listing, the dev bundle copy and the sandbox directory when nothing else is left. */
   @Override
   public synchronized void close() { // synchronized: a second closer (Ctrl-C's hook, main) waits for the first
+    if (host == null) {
+      return;
+    }
     host.close();
+    if (sandboxDir == null) {
+      return; // the owner of the configuration removes its files
+    }
     try {
       Files.deleteIfExists(sandboxDir.resolve(PluginHostConfig.STATUS_FILE_NAME));
       if (devBundleDir.isPresent()) {

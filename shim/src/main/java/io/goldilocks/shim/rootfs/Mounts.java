@@ -86,6 +86,12 @@ public final class Mounts {
     }
   }
 
+  /** Whether anything is mounted at or below {@code dir}. */
+  public static boolean hasMountsUnder(Path dir) {
+    Path root = dir.toAbsolutePath().normalize();
+    return mountPoints().stream().anyMatch(p -> p.startsWith(root));
+  }
+
   /** Whether something is mounted exactly at {@code path}. */
   public static boolean isMountPoint(Path path) {
     return mountPoints().contains(path.toAbsolutePath().normalize());

@@ -27,6 +27,7 @@ import io.goldilocks.api.containerd.task.v2.StateRequest;
 import io.goldilocks.api.containerd.task.v2.StateResponse;
 import io.goldilocks.api.containerd.task.v2.StatsRequest;
 import io.goldilocks.api.containerd.task.v2.StatsResponse;
+import io.goldilocks.api.containerd.task.v2.UpdateTaskRequest;
 import io.goldilocks.api.containerd.task.v2.WaitRequest;
 import io.goldilocks.api.containerd.task.v2.WaitResponse;
 import io.goldilocks.api.containerd.types.task.Status;
@@ -148,6 +149,20 @@ class TaskServiceTest {
         ConnectResponse.parser());
     assertThat(connect.getShimPid()).isEqualTo((int) ProcessHandle.current().pid());
     assertThat(connect.getTaskPid()).isPositive();
+  }
+
+  @Test
+  void updatePassesTheLinuxResourcesJsonAndRefusesOtherTypes() throws Exception {
+    createAndStart("c1");
+    String json = "{\"memory\":{\"limit\":67108864}}";
+    call("Update", UpdateTaskRequest.newBuilder().setId("c1").setResources(Any.newBuilder()
+        .setTypeUrl(TaskService.LINUX_RESOURCES_TYPE).setValue(ByteString.copyFromUtf8(json))).build(), Empty.parser());
+    assertThat(sandbox.calls).contains("update c1 " + json);
+    assertCode(() -> call("Update", UpdateTaskRequest.newBuilder().setId("c1").setResources(Any.newBuilder()
+        .setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/Process")).build(), Empty.parser()),
+        Code.INVALID_ARGUMENT);
+    assertCode(() -> call("Update", UpdateTaskRequest.newBuilder().setId("nope").setResources(Any.newBuilder()
+        .setTypeUrl(TaskService.LINUX_RESOURCES_TYPE)).build(), Empty.parser()), Code.NOT_FOUND);
   }
 
   private interface Call {
