@@ -41,10 +41,15 @@ public final class PluginNetwork implements SandboxNetwork {
       return SandboxNetwork.loopbackOnly().attach(config);
     }
     NetworkPlan plan;
+    NetworkRecord.write(config.sandboxDir(), netns.get()); // first: a shim dying during setup is cleaned up too
     try {
       plan = plugins.registry().network(request).setup(request);
     } catch (PluginException e) {
+      NetworkRecord.remove(config.sandboxDir()); // the plugin undid its partial changes
       throw PluginErrors.toTtrpc(e);
+    } catch (TtrpcException | RuntimeException e) {
+      NetworkRecord.remove(config.sandboxDir());
+      throw e;
     }
     log.info("sandbox {}: network in {}: taps {}, guest {}, routes {}", config.id(), netns.get(), plan.taps(),
         plan.interfaces(), plan.routes());
@@ -79,6 +84,7 @@ public final class PluginNetwork implements SandboxNetwork {
       }
       try {
         plugins.registry().network(request).teardown(request);
+        NetworkRecord.remove(request.sandbox().runDir());
       } catch (PluginException | TtrpcException | RuntimeException e) {
         log.error("sandbox {}: network teardown in {} failed (taps or tc filters may be left): {}",
             request.sandbox().sandboxId(), request.netns().orElseThrow(), e.getMessage());

@@ -83,11 +83,15 @@ public final class SandboxPlugins implements AutoCloseable {
    * @throws TtrpcException UNAVAILABLE when the host did not boot (the cause says why)
    */
   public PluginRegistry registry() throws TtrpcException {
+    return registry(BOOT_WAIT);
+  }
+
+  PluginRegistry registry(Duration bootWait) throws TtrpcException {
     if (host == null) {
       throw new TtrpcException(io.goldilocks.ttrpc.Code.UNAVAILABLE, "no plugins: " + disabledReason);
     }
     try {
-      return host.awaitRegistry(BOOT_WAIT);
+      return host.awaitRegistry(bootWait);
     } catch (PluginException e) {
       throw PluginErrors.toTtrpc(e);
     }
