@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Timeout;
 class CtrRunNetworkTest {
   private static final Duration SLOW = Duration.ofMinutes(4);
   private static PrivateContainerd containerd;
+  private static Path bundles;
 
   @BeforeAll
   static void up() {
@@ -39,7 +40,7 @@ class CtrRunNetworkTest {
     containerd = PrivateContainerd.builder()
         .environment("PATH", ShimLauncher.pathWithLauncher())
         .environment("GOLDILOCKS_GUEST_DIR", guest.toString())
-        .environment("GOLDILOCKS_BUNDLES_DIR", builtBundles().toString())
+        .environment("GOLDILOCKS_BUNDLES_DIR", (bundles = builtBundles()).toString())
         .start();
     BusyboxImage.importInto(containerd);
   }
@@ -65,6 +66,16 @@ class CtrRunNetworkTest {
   static void down() {
     if (containerd != null) {
       containerd.close();
+    }
+    if (bundles != null) {
+      try (java.util.stream.Stream<Path> jars = Files.list(bundles)) {
+        for (Path jar : jars.toList()) {
+          Files.deleteIfExists(jar);
+        }
+        Files.deleteIfExists(bundles);
+      } catch (java.io.IOException e) {
+        System.err.println("cannot remove " + bundles + ": " + e);
+      }
     }
   }
 
