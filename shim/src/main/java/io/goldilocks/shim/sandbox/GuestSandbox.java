@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The {@link Sandbox} over a real guest: a {@link GuestVm}, a {@link GuestAgent} and a {@link RootfsShare}. Built by
  * {@link GuestSandboxFactory} once the agent answered, so it starts {@link SandboxState#READY}.
  *
- * <p>Threads: one waiter per started process (asks the agent for its exit), the stdio pumps of each process, one event
+ * <p>Threads: one waiter per started process ({@link ExitWaiter}), the stdio pumps of each process, one event
  * thread, one watchdog, one OOM-event reader. Thread-safe: {@link #lock} guards the state and the container map;
  * each process guards its own state, so calls for different processes never wait for each other's guest calls.
  */
@@ -33,10 +33,6 @@ final class GuestSandbox implements Sandbox {
   private static final int MAX_SPEC = 1 << 20;
   private static final int MAX_PROCESS_SPEC = 256 << 10;
   private static final int MAX_RESOURCES = 64 << 10;
-  /** How long a process's output may take to drain after its exit before its sinks are closed anyway. */
-  private static final Duration DRAIN = Duration.ofSeconds(30);
-  /** How long an init's exit waits for its execs' exits, so they are published first. */
-  private static final Duration EXECS_FIRST = Duration.ofSeconds(10);
   private static final Duration DESTROY_DEADLINE = Duration.ofSeconds(5);
   private static final Duration POWER_OFF_GRACE = Duration.ofSeconds(2);
   private static final Duration TEARDOWN_WAIT = Duration.ofSeconds(60);
@@ -47,6 +43,7 @@ final class GuestSandbox implements Sandbox {
   private final RootfsShare share;
   private final EventDispatcher events;
   private final Watchdog watchdog;
+  private final ExitWaiter exits;
   private final CountDownLatch tornDown = new CountDownLatch(1);
 
   private final Object lock = new Object();
@@ -65,6 +62,7 @@ final class GuestSandbox implements Sandbox {
     this.events = new EventDispatcher(config.id());
     this.watchdog = new Watchdog(config.id(), config.healthInterval(), config.healthDeadline(),
         agent::check, this::fail);
+    this.exits = new ExitWaiter(config.id(), agent, config.callDeadline(), events, this::state);
   }
 
   /** Takes ownership of a booted VM whose agent answered, and starts watching it. */
@@ -159,7 +157,7 @@ final class GuestSandbox implements Sandbox {
     } catch (TtrpcException e) {
       log.warn("{}: cannot connect its stdio: {}", ref, e.getMessage()); // it runs; its exit is still awaited
     }
-    daemon(threadName(ref) + "-wait", () -> awaitExit(container, process)).start();
+    exits.watch(container, process);
     return process.pid();
   }
 
@@ -176,7 +174,7 @@ final class GuestSandbox implements Sandbox {
     if (process.state() == ProcessState.CREATED && ref.isInit()) {
       // Nothing runs in the guest before start: the container just ends, as a killed one.
       process.pumps().closeSinks();
-      report(process, ExitStatus.exited(128 + signal, Instant.now()));
+      exits.report(process, ExitStatus.exited(128 + signal, Instant.now()));
       return;
     }
     process.requireAlive("signal");
@@ -277,7 +275,7 @@ final class GuestSandbox implements Sandbox {
       agent.removeContainer(containerId, neverStarted);
       if (neverStarted) {
         init.pumps().closeSinks();
-        report(init, ExitStatus.exited(0, Instant.now()));
+        exits.report(init, ExitStatus.exited(0, Instant.now()));
       }
     }
     share.unmount(containerId);
@@ -400,7 +398,7 @@ final class GuestSandbox implements Sandbox {
       order.add(container.init());
       for (GuestProcess process : order) {
         process.pumps().closeSinks();
-        report(process, ExitStatus.lost(now));
+        exits.report(process, ExitStatus.lost(now));
       }
     }
   }
@@ -420,54 +418,7 @@ final class GuestSandbox implements Sandbox {
     }
   }
 
-  // --- process exits --------------------------------------------------------------------------------------------
-
-  /** Waiter thread of one started process: exit from the agent, output drained, execs before init, then publish. */
-  private void awaitExit(Container container, GuestProcess process) {
-    Optional<ExitStatus> status = waitInGuest(process.ref());
-    try {
-      process.pumps().finish(DRAIN);
-      if (process.ref().isInit()) {
-        long end = System.nanoTime() + EXECS_FIRST.toNanos();
-        for (GuestProcess exec : container.execs()) {
-          if (exec.state() != ProcessState.CREATED) {
-            exec.awaitExit(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    status.ifPresent(s -> report(process, s));
-  }
-
-  /** Records a process's exit and queues its event before any waiter wakes. */
-  private boolean report(GuestProcess process, ExitStatus status) {
-    return process.finish(status,
-        () -> events.publish(new SandboxEvent.ProcessExited(id(), process.ref(), process.pid(), status)));
-  }
-
-  /** Asks the agent until it answers; empty when the sandbox went away first (its teardown reports the loss). */
-  private Optional<ExitStatus> waitInGuest(ProcessRef ref) {
-    int failures = 0;
-    while (true) {
-      if (state().isFinal() || state() == SandboxState.STOPPING && failures > 0) {
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(agent.waitProcess(ref, config.callDeadline()));
-      } catch (TtrpcException e) {
-        if (e.code() == Code.DEADLINE_EXCEEDED) {
-          continue;
-        }
-        if (e.code() == Code.UNAVAILABLE || e.code() == Code.CANCELLED || ++failures >= 3) {
-          log.debug("{}: waiting for the exit failed: {}", ref, e.toString());
-          return Optional.empty();
-        }
-        sleep(Duration.ofMillis(200));
-      }
-    }
-  }
+  // --- events -------------------------------------------------------------------------------------------------
 
   private void subscribeOom() {
     try {
@@ -542,22 +493,10 @@ final class GuestSandbox implements Sandbox {
     }
   }
 
-  private String threadName(ProcessRef ref) {
-    return "sandbox-" + id() + "-" + ref;
-  }
-
   private static Thread daemon(String name, Runnable body) {
     Thread thread = new Thread(body, name);
     thread.setDaemon(true);
     return thread;
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private static void deleteIfEmpty(Path dir) {
