@@ -6,6 +6,7 @@ import io.goldilocks.shim.events.TtrpcEventSender;
 import io.goldilocks.shim.launch.BundleFiles;
 import io.goldilocks.shim.launch.ShimFlags;
 import io.goldilocks.shim.launch.ShimGroup;
+import io.goldilocks.shim.plugins.DevicePluginSandbox;
 import io.goldilocks.shim.plugins.PluginHostConfig;
 import io.goldilocks.shim.plugins.PluginNetwork;
 import io.goldilocks.shim.plugins.PodNetns;
@@ -70,8 +71,9 @@ public final class ShimServerMain {
     // the sandbox's network comes from the network plugin, in the netns the first container's spec names
     AtomicReference<SandboxPlugins> plugins = new AtomicReference<>(
         SandboxPlugins.disabled("the plugin host has not started yet"));
-    SandboxFactory factory = config -> GuestSandboxFactory.qemu(
-        new PluginNetwork(plugins.get(), PodNetns.of(bundle), Map.of())).boot(config);
+    SandboxFactory factory = config -> new DevicePluginSandbox(GuestSandboxFactory.qemu(
+        new PluginNetwork(plugins.get(), PodNetns.of(bundle), Map.of())).boot(config), plugins.get(),
+        config.sandboxDir());
     SandboxHost host = new SandboxHost(factory,
         () -> GoldilocksConfig.load().sandbox(group.sandboxId()).build(), e -> tasks[0].onSandboxEvent(e));
     tasks[0] = new TaskManager(host, ordering, flags.namespace(), () -> exitWhenStillIdle(tasks[0], stop));
