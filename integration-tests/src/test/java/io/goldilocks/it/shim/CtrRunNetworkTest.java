@@ -106,6 +106,27 @@ class CtrRunNetworkTest {
     }
   }
 
+  /**
+   * Devices through the shim: a CDI annotation reaches the device plugin that supports it (example-hello's
+   * environment variable appears in the container); a GPU request on this host fails with the gpu plugin's reason.
+   */
+  @Test
+  void cdiAnnotationsAreServedByTheDevicePlugins() throws Exception {
+    CommandResult hello = containerd.ctr(SLOW, "run", "--rm", "--runtime", ShimLauncher.RUNTIME, "--annotation",
+        "cdi.k8s.io/hello=example.com/hello=world", BusyboxImage.REFERENCE, "hello1", "sh", "-c",
+        "echo \"$HELLO_GREETING\"");
+    assertThat(hello.stdout()).as(hello.describe()).isEqualTo("hello, world (example-hello 1)\n");
+    assertNothingLeft("hello1");
+
+    CommandResult gpu = containerd.ctr(SLOW, "run", "--rm", "--runtime", ShimLauncher.RUNTIME, "--annotation",
+        "cdi.k8s.io/gpu=nvidia.com/gpu=0", BusyboxImage.REFERENCE, "gpu1", "true");
+    assertThat(gpu.exitCode()).isNotZero();
+    assertThat(gpu.stdout() + gpu.stderr()).contains("device plugin gpu")
+        .contains("GPU passthrough is not available on this host");
+    containerd.ctr("containers", "rm", "gpu1");
+    assertNothingLeft("gpu1");
+  }
+
   private static Path bundlesJson(String id) throws Exception {
     String sandboxId = ShimHost.group(containerd, id).sandboxId();
     return GoldilocksConfig.load(Map.of(), Path.of("/")).sandbox(sandboxId).build().sandboxDir()
