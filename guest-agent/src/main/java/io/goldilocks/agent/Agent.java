@@ -1,6 +1,7 @@
 package io.goldilocks.agent;
 
 import io.goldilocks.agent.event.EventQueue;
+import io.goldilocks.agent.network.GuestNetwork;
 import io.goldilocks.agent.process.CgroupStats;
 import io.goldilocks.agent.process.CommandRunner;
 import io.goldilocks.agent.process.ContainerManager;
@@ -55,6 +56,7 @@ public final class Agent {
   public List<Service> services() {
     Service.Builder b = Service.builder(SERVICE);
     new SandboxRpc(sandbox, containers).register(b);
+    new NetworkRpc(new GuestNetwork(new CommandRunner(), java.nio.file.Path.of("/sys/class/net"))).register(b);
     new ContainerRpc(containers).register(b);
     new StatsRpc(containers).register(b);
     new StdioRpc(containers).register(b);

@@ -33,6 +33,7 @@ public final class VmConfig {
   private final List<SharedDirectory> shares;
   private final List<DiskImage> disks;
   private final List<TapInterface> taps;
+  private final Optional<Path> netns;
 
   private VmConfig(Builder b) {
     id = b.id;
@@ -47,6 +48,7 @@ public final class VmConfig {
     shares = List.copyOf(b.shares);
     disks = List.copyOf(b.disks);
     taps = List.copyOf(b.taps);
+    netns = Optional.ofNullable(b.netns);
   }
 
   public static Builder builder(String id) {
@@ -99,6 +101,11 @@ public final class VmConfig {
     return disks;
   }
 
+  /** The network namespace QEMU runs in (its taps live there: the pod's netns), or empty for the shim's. */
+  public Optional<Path> netns() {
+    return netns;
+  }
+
   public List<TapInterface> taps() {
     return taps;
   }
@@ -123,6 +130,7 @@ public final class VmConfig {
     private final List<SharedDirectory> shares = new ArrayList<>();
     private final List<DiskImage> disks = new ArrayList<>();
     private final List<TapInterface> taps = new ArrayList<>();
+    private Path netns;
     private boolean built;
 
     private Builder(String id) {
@@ -196,6 +204,13 @@ public final class VmConfig {
       return this;
     }
 
+    /** Runs QEMU in this network namespace (a path like /var/run/netns/NAME), where the taps are. */
+    public Builder netns(Path netns) {
+      open("set the network namespace");
+      this.netns = netns;
+      return this;
+    }
+
     /** Validates and seals the configuration. */
     public VmConfig build() throws InvalidVmConfigException {
       open("build again");
@@ -232,6 +247,7 @@ public final class VmConfig {
       unique(shares.stream().map(SharedDirectory::tag).toList(), "share tag");
       unique(disks.stream().map(DiskImage::id).toList(), "disk id");
       unique(taps.stream().map(TapInterface::id).toList(), "network device id");
+      check(netns == null || Files.exists(netns), "network namespace not found: " + netns);
     }
 
     private static void unique(List<String> names, String what) throws InvalidVmConfigException {

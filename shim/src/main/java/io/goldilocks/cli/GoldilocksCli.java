@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     name = "goldilocks",
     mixinStandardHelpOptions = true,
     versionProvider = VersionCommand.Provider.class,
-    subcommands = {RunCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, BundlesCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
     description = "Runs containers in their own guest VMs.")
 public final class GoldilocksCli implements Runnable {
   @CommandLine.Spec

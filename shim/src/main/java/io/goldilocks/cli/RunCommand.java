@@ -1,5 +1,9 @@
 package io.goldilocks.cli;
 
+import io.goldilocks.shim.plugins.ContainerDevices;
+import io.goldilocks.shim.plugins.PluginLocations;
+import io.goldilocks.shim.plugins.PluginNetwork;
+import io.goldilocks.shim.plugins.SandboxPlugins;
 import io.goldilocks.shim.sandbox.ContainerConfig;
 import io.goldilocks.shim.sandbox.ExitStatus;
 import io.goldilocks.shim.sandbox.GoldilocksConfig;
@@ -9,6 +13,10 @@ import io.goldilocks.shim.sandbox.Sandbox;
 import io.goldilocks.shim.sandbox.SandboxConfig;
 import io.goldilocks.shim.sandbox.SandboxFactory;
 import io.goldilocks.shim.sandbox.Stdio;
+import io.goldilocks.spi.SandboxContext;
+import io.goldilocks.spi.device.CdiDevice;
+import io.goldilocks.spi.device.DevicePlan;
+import io.goldilocks.spi.device.DeviceRequest;
 import io.goldilocks.ttrpc.TtrpcException;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -22,6 +30,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
@@ -63,20 +73,31 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--no-stdin", description = "Do not forward stdin (the command reads end of file).")
   boolean noStdin;
 
+  @Option(names = "--netns", paramLabel = "PATH", description = "The pod's network namespace (e.g. "
+      + "/var/run/netns/NAME, made by CNI): the network plugin connects the VM to it. Without it: loopback only.")
+  Path netns;
+
+  @Option(names = "--device", paramLabel = "KIND=NAME", description = "A CDI device (repeatable), e.g. "
+      + "nvidia.com/gpu=0 or example.com/hello=world: a device plugin provides it.")
+  List<String> devices = new ArrayList<>();
+
   @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
   List<String> command;
 
   @Override
   public Integer call() {
-    OciSpec spec;
+    int[] ids;
     try {
-      int[] ids = parseUser(user);
-      spec = new OciSpec(command, env, cwd, ids[0], ids[1], tty);
+      ids = parseUser(user);
+      new OciSpec(command, env, cwd, ids[0], ids[1], tty);
     } catch (IllegalArgumentException e) {
       return fail(e.getMessage());
     }
     if (!Files.isDirectory(rootfs)) {
       return fail("rootfs " + rootfs + " is not a directory");
+    }
+    if (netns != null && !Files.exists(netns)) {
+      return fail("network namespace " + netns + " does not exist");
     }
     SandboxConfig config;
     try {
@@ -84,7 +105,28 @@ final class RunCommand implements Callable<Integer> {
     } catch (TtrpcException e) {
       return fail(e.getMessage());
     }
-    return new Session(GuestSandboxFactory.qemu(), config, spec, rootfs.toAbsolutePath(), !noStdin).run();
+    // The plugin host boots (about a second) while we check the rest; closed on every path: its thread is not a daemon.
+    try (SandboxPlugins plugins = SandboxPlugins.start(PluginLocations.find(System.getenv(), Path.of("")),
+        config.sandboxDir())) {
+      List<String> fullEnv = new ArrayList<>(env);
+      try {
+        DevicePlan plan = ContainerDevices.plan(plugins, new DeviceRequest(new SandboxContext(config.id(),
+            config.sandboxDir(), Map.of()), CONTAINER_ID, List.of(), cdiDevices()));
+        plan.containerEnv().forEach((k, v) -> fullEnv.add(k + "=" + v));
+      } catch (TtrpcException e) {
+        return fail(e.getMessage());
+      } catch (IllegalArgumentException e) {
+        return fail("--device: " + e.getMessage());
+      }
+      OciSpec spec = new OciSpec(command, fullEnv, cwd, ids[0], ids[1], tty);
+      SandboxFactory factory = GuestSandboxFactory.qemu(
+          new PluginNetwork(plugins, Optional.ofNullable(netns).map(Path::toAbsolutePath), Map.of()));
+      return new Session(factory, config, spec, rootfs.toAbsolutePath(), !noStdin, plugins).run();
+    }
+  }
+
+  private List<CdiDevice> cdiDevices() {
+    return devices.stream().map(CdiDevice::parse).toList();
   }
 
   private SandboxConfig sandboxConfig() throws TtrpcException {
@@ -131,11 +173,19 @@ final class RunCommand implements Callable<Integer> {
     private final OciSpec spec;
     private final Path rootfs;
     private final boolean forwardStdin;
+    /** Closed after the sandbox on Ctrl-C too (the network teardown needs the plugins). */
+    private final AutoCloseable plugins;
     private final AtomicReference<Sandbox> sandbox = new AtomicReference<>();
     private volatile HostTerminal terminal;
     private volatile boolean finished;
 
     Session(SandboxFactory factory, SandboxConfig config, OciSpec spec, Path rootfs, boolean forwardStdin) {
+      this(factory, config, spec, rootfs, forwardStdin, () -> { });
+    }
+
+    Session(SandboxFactory factory, SandboxConfig config, OciSpec spec, Path rootfs, boolean forwardStdin,
+            AutoCloseable plugins) {
+      this.plugins = plugins;
       this.factory = factory;
       this.config = config;
       this.spec = spec;
@@ -215,6 +265,11 @@ final class RunCommand implements Callable<Integer> {
       Sandbox s = sandbox.get();
       if (s != null) {
         s.shutdown();
+      }
+      try {
+        plugins.close();
+      } catch (Exception e) {
+        System.err.println("goldilocks: closing the plugin host: " + e);
       }
     }
 

@@ -55,6 +55,22 @@ public final class QemuCommandLine {
     return argv;
   }
 
+  /** The nsenter binary that puts QEMU into the pod's network namespace. */
+  static final Path NSENTER = Path.of("/usr/bin/nsenter");
+
+  /**
+   * {@code argv} run inside {@code netns} when there is one: the taps the network plugin made live there and QEMU
+   * opens them by name. nsenter execs QEMU (no fork for a network namespace), so the pid stays QEMU's.
+   */
+  public static List<String> inNetns(java.util.Optional<Path> netns, List<String> argv) {
+    if (netns.isEmpty()) {
+      return argv;
+    }
+    List<String> wrapped = new ArrayList<>(List.of(NSENTER.toString(), "--net=" + netns.get(), "--"));
+    wrapped.addAll(argv);
+    return wrapped;
+  }
+
   /**
    * Our arguments first (console on ttyS0; a panic or reboot ends QEMU; the TSC rate, see {@link HostTsc}), then the
    * caller's, so the caller can override ours (the kernel takes the last of a repeated parameter).

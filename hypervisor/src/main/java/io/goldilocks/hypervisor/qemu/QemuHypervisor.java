@@ -66,7 +66,8 @@ public final class QemuHypervisor implements Hypervisor {
         started.add(startVirtiofsd(i, config.shares().get(i), layout));
       }
       List<QemuDevice> devices = QemuCommandLine.devices(config, accelerator.kind(), layout, tscKhz);
-      ChildProcess qemu = ChildProcess.start("qemu", QemuCommandLine.argv(qemuBinary, devices), layout.qemuLog(),
+      ChildProcess qemu = ChildProcess.start("qemu",
+          QemuCommandLine.inNetns(config.netns(), QemuCommandLine.argv(qemuBinary, devices)), layout.qemuLog(),
           layout.qemuPidFile());
       started.add(qemu);
       QemuVirtualMachine vm = new QemuVirtualMachine(config, accelerator, layout, qemu,

@@ -113,6 +113,11 @@ public final class AgentClient implements AutoCloseable {
     unary("CreateSandbox", request, Empty.parser(), config.callTimeout());
   }
 
+  /** Configures the guest's NICs and routes (once per sandbox, before the first container). */
+  public void configureNetwork(io.goldilocks.api.agent.v1.ConfigureNetworkRequest request) throws TtrpcException {
+    unary("ConfigureNetwork", request, Empty.parser(), config.callTimeout());
+  }
+
   public void destroySandbox(String sandboxId) throws TtrpcException {
     unary("DestroySandbox", DestroySandboxRequest.newBuilder().setSandboxId(sandboxId).build(), Empty.parser(),
         config.removeTimeout());

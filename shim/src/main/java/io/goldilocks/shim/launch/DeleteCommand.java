@@ -48,8 +48,12 @@ public final class DeleteCommand {
     String group = SpecAnnotations.groupOf(flags.id(), annotations);
     if (group.equals(flags.id())) {
       ShimAddress address = ShimAddress.in(socketDir, flags.address(), flags.namespace(), group);
+      ShimGroup shimGroup = new ShimGroup(flags.address(), flags.namespace(), group);
+      // read before vm.clean removes the sandbox directory; torn down after QEMU is gone
+      Optional<NetworkLeftover> network = NetworkLeftover.find(shimGroup.sandboxId());
       stopServer(files, address);
-      vm.clean(new ShimGroup(flags.address(), flags.namespace(), group));
+      vm.clean(shimGroup);
+      network.ifPresent(NetworkLeftover::tearDown);
       Files.deleteIfExists(address.socket());
       Files.deleteIfExists(address.socket().resolveSibling(address.socket().getFileName() + ".lock"));
     }

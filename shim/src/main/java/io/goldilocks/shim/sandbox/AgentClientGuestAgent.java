@@ -60,6 +60,11 @@ final class AgentClientGuestAgent implements GuestAgent {
   }
 
   @Override
+  public void configureNetwork(io.goldilocks.spi.network.NetworkPlan plan) throws TtrpcException {
+    client.configureNetwork(GuestNetworkRequest.of(plan));
+  }
+
+  @Override
   public void destroySandbox(String sandboxId) throws TtrpcException {
     client.destroySandbox(sandboxId);
   }

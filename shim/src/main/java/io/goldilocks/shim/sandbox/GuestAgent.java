@@ -38,6 +38,16 @@ interface GuestAgent extends AutoCloseable {
   /** Prepares the guest for this sandbox: mounts the virtio-fs share {@code tag} at {@code guestPath}. */
   void createSandbox(String sandboxId, String shareTag, String guestPath) throws TtrpcException;
 
+  /**
+   * Gives the guest its NICs, addresses and routes (the guest half of a network plugin's plan). The default is for
+   * agents without networking: a loopback-only plan needs nothing, anything else is UNIMPLEMENTED.
+   */
+  default void configureNetwork(io.goldilocks.spi.network.NetworkPlan plan) throws TtrpcException {
+    if (!plan.interfaces().isEmpty() || !plan.routes().isEmpty()) {
+      throw TtrpcException.unimplemented("this agent cannot configure the guest network");
+    }
+  }
+
   /** Kills every container of the sandbox. */
   void destroySandbox(String sandboxId) throws TtrpcException;
 

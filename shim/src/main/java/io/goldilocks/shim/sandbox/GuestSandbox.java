@@ -502,6 +502,8 @@ final class GuestSandbox implements Sandbox {
   private static void deleteIfEmpty(Path dir) {
     try {
       Files.deleteIfExists(dir);
+    } catch (java.nio.file.DirectoryNotEmptyException e) {
+      log.debug("{} not empty yet (the plugin host removes its files when it closes)", dir);
     } catch (java.io.IOException e) {
       log.warn("cannot remove {}: {}", dir, e.toString());
     }

@@ -34,10 +34,21 @@ public final class GuestSandboxFactory implements SandboxFactory {
 
   private final Hypervisor hypervisor;
   private final AgentConnector connector;
+  private final SandboxNetwork network;
 
   GuestSandboxFactory(Hypervisor hypervisor, AgentConnector connector) {
+    this(hypervisor, connector, SandboxNetwork.loopbackOnly());
+  }
+
+  GuestSandboxFactory(Hypervisor hypervisor, AgentConnector connector, SandboxNetwork network) {
     this.hypervisor = hypervisor;
     this.connector = connector;
+    this.network = network;
+  }
+
+  /** The production factory whose sandboxes get their network from {@code network} (a network plugin). */
+  public static GuestSandboxFactory qemu(SandboxNetwork network) {
+    return new GuestSandboxFactory(new QemuHypervisor(), AgentClientGuestAgent::connect, network);
   }
 
   /** The production factory: QEMU (KVM where it works, TCG otherwise) and the ttrpc agent client. */
@@ -48,35 +59,49 @@ public final class GuestSandboxFactory implements SandboxFactory {
   @Override
   public Sandbox boot(SandboxConfig config) throws TtrpcException {
     GoldilocksConfig.requireComplete(config.guestImage(), List.of());
-    RootfsShare share = RootfsShare.create(config.sandboxDir().resolve("shared"));
+    SandboxNetwork.Attachment net = network.attach(config);
+    RootfsShare share;
+    try {
+      share = RootfsShare.create(config.sandboxDir().resolve("shared"));
+    } catch (TtrpcException | RuntimeException e) {
+      net.close();
+      throw e;
+    }
     VirtualMachine vm = null;
     AgentProbe probe = new AgentProbe(connector, config.callDeadline());
     try {
-      vm = hypervisor.boot(vmConfig(config, share));
+      vm = hypervisor.boot(NetworkVmConfig.addTo(vmConfigBuilder(config, share), net).build());
       vm.awaitReady(probe, config.bootDeadline());
       GuestAgent agent = probe.agent();
       log.info("sandbox {}: agent ready ({})", config.id(), probe.health());
       agent.createSandbox(config.id(), RootfsShare.TAG, RootfsShare.GUEST_MOUNT);
-      return GuestSandbox.start(config, new HypervisorGuestVm(vm), agent, share);
+      if (!net.plan().isLoopbackOnly()) {
+        agent.configureNetwork(net.plan());
+      }
+      return GuestSandbox.start(config, new NetworkedGuestVm(new HypervisorGuestVm(vm), net), agent, share);
     } catch (VmBootException e) {
       cleanUp(config, probe, null, share);
+      net.close();
       throw new SandboxBootException(code(e.code()), "sandbox " + config.id() + " did not boot: " + reason(e),
           String.join("\n", e.consoleTail()), e);
     } catch (InvalidVmConfigException e) {
       cleanUp(config, probe, vm, share);
+      net.close();
       throw new TtrpcException(Code.INVALID_ARGUMENT, "sandbox " + config.id() + ": " + e.getMessage(), e);
     } catch (HypervisorException e) {
       cleanUp(config, probe, vm, share);
+      net.close();
       throw new TtrpcException(code(e.code()), "sandbox " + config.id() + ": " + e.getMessage(), e);
     } catch (TtrpcException | RuntimeException e) {
       String tail = vm == null ? "" : String.join("\n", ConsoleLog.tail(vm.consoleLog()));
       cleanUp(config, probe, vm, share);
+      net.close();
       Code code = e instanceof TtrpcException te ? te.code() : Code.INTERNAL;
       throw new SandboxBootException(code, "sandbox " + config.id() + " did not start: " + e.getMessage(), tail, e);
     }
   }
 
-  private static VmConfig vmConfig(SandboxConfig config, RootfsShare share) throws InvalidVmConfigException {
+  private static VmConfig.Builder vmConfigBuilder(SandboxConfig config, RootfsShare share) {
     GuestImage image = config.guestImage();
     VmConfig.Builder builder = VmConfig.builder(config.id());
     image.rootDisk().ifPresent(disk -> builder.readOnlyDisk("root", disk)); // first disk: the guest's /dev/vda
@@ -88,8 +113,7 @@ public final class GuestSandboxFactory implements SandboxFactory {
         .kernelArgs(image.kernelArgs().toArray(String[]::new))
         .runRoot(config.vmRunRoot())
         .serialPort(AGENT_PORT)
-        .share(RootfsShare.TAG, share.hostDir())
-        .build();
+        .share(RootfsShare.TAG, share.hostDir());
   }
 
   private static void cleanUp(SandboxConfig config, AgentProbe probe, VirtualMachine vm, RootfsShare share) {

@@ -17,10 +17,10 @@ import java.util.Optional;
  *
  * <p>Thread-safe (stateless).
  */
-final class PluginHostSetup {
+public final class PluginHostSetup {
   private PluginHostSetup() {}
 
-  static Optional<PluginHostConfig> config(Map<String, String> env, Path sandboxDir) {
+  public static Optional<PluginHostConfig> config(Map<String, String> env, Path sandboxDir) {
     if ("off".equals(env.get("GOLDILOCKS_PLUGINS"))) {
       return Optional.empty();
     }

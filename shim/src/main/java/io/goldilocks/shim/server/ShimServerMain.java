@@ -6,8 +6,11 @@ import io.goldilocks.shim.events.TtrpcEventSender;
 import io.goldilocks.shim.launch.BundleFiles;
 import io.goldilocks.shim.launch.ShimFlags;
 import io.goldilocks.shim.launch.ShimGroup;
-import io.goldilocks.shim.plugins.PluginHost;
+import io.goldilocks.shim.plugins.DevicePluginSandbox;
 import io.goldilocks.shim.plugins.PluginHostConfig;
+import io.goldilocks.shim.plugins.PluginNetwork;
+import io.goldilocks.shim.plugins.PodNetns;
+import io.goldilocks.shim.plugins.SandboxPlugins;
 import io.goldilocks.shim.rootfs.Mounts;
 import io.goldilocks.shim.sandbox.GoldilocksConfig;
 import io.goldilocks.shim.sandbox.GuestSandboxFactory;
@@ -23,10 +26,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +68,12 @@ public final class ShimServerMain {
     EventOrdering ordering = new EventOrdering(queue);
     TaskManager[] tasks = new TaskManager[1];
     // built on first use: QEMU and the guest image are looked at when the first container arrives
-    SandboxFactory factory = config -> GuestSandboxFactory.qemu().boot(config);
+    // the sandbox's network comes from the network plugin, in the netns the first container's spec names
+    AtomicReference<SandboxPlugins> plugins = new AtomicReference<>(
+        SandboxPlugins.disabled("the plugin host has not started yet"));
+    SandboxFactory factory = config -> new DevicePluginSandbox(GuestSandboxFactory.qemu(
+        new PluginNetwork(plugins.get(), PodNetns.of(bundle), Map.of())).boot(config), plugins.get(),
+        config.sandboxDir());
     SandboxHost host = new SandboxHost(factory,
         () -> GoldilocksConfig.load().sandbox(group.sandboxId()).build(), e -> tasks[0].onSandboxEvent(e));
     tasks[0] = new TaskManager(host, ordering, flags.namespace(), () -> exitWhenStillIdle(tasks[0], stop));
@@ -78,14 +88,14 @@ public final class ShimServerMain {
     log.info("goldilocks shim serving group {} (sandbox {}) of namespace {} on {}", group.id(), group.sandboxId(),
         group.namespace(), socket);
     Path sandboxDir = GoldilocksConfig.load().sandbox(group.sandboxId()).build().sandboxDir();
-    Optional<PluginHost> plugins = startPlugins(sandboxDir);
+    plugins.set(startPlugins(sandboxDir));
 
     stop.await();
     log.info("shim for group {} stopping", group.id());
     // let the Shutdown response reach containerd before the listener goes
     server.shutdown(Duration.ofMillis(500));
     host.shutdown();
-    plugins.ifPresent(PluginHost::close);
+    plugins.get().close(); // after the sandbox: its network teardown asks the network plugin
     removePluginFiles(sandboxDir);
     queue.close(Duration.ofSeconds(10));
     sender.close();
@@ -96,15 +106,14 @@ public final class ShimServerMain {
   }
 
   /** Boots the plugin host in the background (off the start path); a shim without plugins still serves. */
-  private static Optional<PluginHost> startPlugins(Path sandboxDir) {
+  private static SandboxPlugins startPlugins(Path sandboxDir) {
     Optional<PluginHostConfig> config = PluginHostSetup.config(System.getenv(), sandboxDir);
     if (config.isEmpty()) {
-      log.info("no plugin host: no Felix infrastructure bundles next to the shim (or GOLDILOCKS_PLUGINS=off)");
-      return Optional.empty();
+      String why = "no plugin host: no Felix infrastructure bundles next to the shim (or GOLDILOCKS_PLUGINS=off)";
+      log.info(why);
+      return SandboxPlugins.disabled(why);
     }
-    PluginHost plugins = new PluginHost(config.get(), PLUGIN_LOOKUP_WAIT);
-    plugins.start();
-    return Optional.of(plugins);
+    return SandboxPlugins.start(config.get(), PLUGIN_LOOKUP_WAIT);
   }
 
   /**
