@@ -71,7 +71,8 @@ final class RunCommand implements Callable<Integer> {
     OciSpec spec;
     try {
       int[] ids = parseUser(user);
-      spec = new OciSpec(command, env, cwd, ids[0], ids[1], tty);
+      int[] size = tty ? HostTerminal.size().orElse(new int[] {80, 24}) : new int[] {80, 24};
+      spec = new OciSpec(command, env, cwd, ids[0], ids[1], tty, size[0], size[1]);
     } catch (IllegalArgumentException e) {
       return fail(e.getMessage());
     }
