@@ -153,14 +153,25 @@ class CtrRunTest {
     assertThat(script.exitValue()).isEqualTo(3);
   }
 
+  /** One VM carries the detached lifecycle, before and after containerd restarts under it. */
   @Test
-  void aDetachedTaskIsManageableFromExecToDelete() throws Exception {
+  void aDetachedTaskIsManageableFromExecToDeleteAcrossAContainerdRestart() throws Exception {
     String id = "detached1";
     containerd.ctr(SLOW, "run", "-d", "--runtime", ShimLauncher.RUNTIME, BusyboxImage.REFERENCE, id,
         "sh", "-c", "trap 'exit 143' TERM; while true; do sleep 1; done").requireSuccess();
 
     CommandResult exec = containerd.ctr(SLOW, "task", "exec", "--exec-id", "x1", id, "sh", "-c", "echo exec-ok");
     assertThat(exec.stdout()).as(exec.describe()).isEqualTo("exec-ok\n");
+
+    // containerd restarts (an upgrade, a crash): the shim and its VM live on and containerd finds them again
+    long shimPid = Long.parseLong(Files.readString(ShimHost.bundle(containerd, id).resolve("shim.pid")).trim());
+    containerd.restart();
+    assertThat(ProcessHandle.of(shimPid)).as("the shim server outlives containerd").isPresent();
+    assertThat(containerd.ctr("task", "ls").stdout()).containsPattern(id + "\\s+\\d+\\s+RUNNING");
+    CommandResult afterRestart = containerd.ctr(SLOW, "task", "exec", "--exec-id", "x3", id, "sh", "-c",
+        "echo still-here");
+    assertThat(afterRestart.stdout()).as(afterRestart.describe() + "\n" + containerd.logTail(40))
+        .isEqualTo("still-here\n");
     assertThat(containerd.ctr(SLOW, "task", "exec", "--exec-id", "x2", id, "sh", "-c", "exit 7").exitCode())
         .isEqualTo(7);
 
