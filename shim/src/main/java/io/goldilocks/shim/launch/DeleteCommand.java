@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,14 +43,13 @@ public final class DeleteCommand {
   public Outcome run() throws Exception {
     flags.requireIdentity();
     BundleFiles files = new BundleFiles(bundle);
-    Map<String, String> annotations = SpecAnnotations.read(bundle.resolve(BundleFiles.CONFIG));
-    String group = SpecAnnotations.groupOf(flags.id(), annotations);
+    String group = SpecAnnotations.groupOf(flags.id(), bundle);
     if (group.equals(flags.id())) {
       ShimAddress address = ShimAddress.in(socketDir, flags.address(), flags.namespace(), group);
       stopServer(files, address);
       vm.clean(new ShimGroup(flags.address(), flags.namespace(), group));
       Files.deleteIfExists(address.socket());
-      Files.deleteIfExists(address.socket().resolveSibling(address.socket().getFileName() + ".lock"));
+      Files.deleteIfExists(address.lockFile());
     }
     Mounts.unmount(bundle.resolve(BundleFiles.ROOTFS));
     long pid = files.readNumber(BundleFiles.INIT_PID).orElse(0L);

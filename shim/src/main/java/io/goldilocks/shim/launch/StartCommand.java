@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code containerd-shim-goldilocks-v2 start}: find or spawn the shim server of the container's group and print its
@@ -49,12 +48,11 @@ public final class StartCommand {
   /** Runs start and returns the address to print. */
   public ShimAddress run() throws IOException, InterruptedException {
     flags.requireIdentity();
-    Map<String, String> annotations = SpecAnnotations.read(bundle.resolve(BundleFiles.CONFIG));
-    String group = SpecAnnotations.groupOf(flags.id(), annotations);
+    String group = SpecAnnotations.groupOf(flags.id(), bundle);
     ShimAddress address = ShimAddress.in(socketDir, flags.address(), flags.namespace(), group);
     Files.createDirectories(socketDir);
     BundleFiles files = new BundleFiles(bundle);
-    try (FileChannel lockFile = FileChannel.open(lockPath(address), StandardOpenOption.CREATE,
+    try (FileChannel lockFile = FileChannel.open(address.lockFile(), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
       if (canConnect(address.socket())) {
         files.write(BundleFiles.ADDRESS, address.uri());
@@ -111,10 +109,6 @@ public final class StartCommand {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  private static Path lockPath(ShimAddress address) {
-    return address.socket().resolveSibling(address.socket().getFileName() + ".lock");
   }
 
   private static String tail(Path output) {
