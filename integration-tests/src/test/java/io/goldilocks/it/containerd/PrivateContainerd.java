@@ -197,13 +197,13 @@ public final class PrivateContainerd implements AutoCloseable {
       List<Throwable> problems = new ArrayList<>();
       ctrProcesses.forEach(PrivateContainerd::destroy);
       if (containerd.isAlive()) {
-        attempt(problems, this::removeAllTasks);
+        HostLeftovers.attempt(problems, this::removeAllTasks);
       }
       state = State.STOPPED;
-      attempt(problems, this::stopContainerd);
+      HostLeftovers.attempt(problems, this::stopContainerd);
       new HostLeftovers(config, namespace).removeAll(problems);
       if (!Boolean.getBoolean("goldilocks.it.keepContainerdDir")) {
-        attempt(problems, () -> HostLeftovers.deleteTree(config.dir()));
+        HostLeftovers.attempt(problems, () -> HostLeftovers.deleteTree(config.dir()));
       }
       if (!problems.isEmpty()) {
         IllegalStateException e = new IllegalStateException("private containerd in " + config.dir()
@@ -282,18 +282,6 @@ public final class PrivateContainerd implements AutoCloseable {
       p.waitFor(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private interface Step {
-    void run() throws Exception;
-  }
-
-  private static void attempt(List<Throwable> problems, Step step) {
-    try {
-      step.run();
-    } catch (Exception e) {
-      problems.add(e);
     }
   }
 

@@ -19,23 +19,11 @@ import java.util.concurrent.TimeoutException;
  * {@code ctr run} container) it also stops the shim server and whatever is left of the VM; for a container of a pod it
  * only unmounts that container's rootfs.
  *
- * <p>Not thread-safe; one run per process.
+ * <p>Immutable; one run per process.
  */
-public final class DeleteCommand {
+public record DeleteCommand(ShimFlags flags, Path bundle, VmLeftovers vm, Path socketDir) {
   /** What runc's shim reports when it cannot know better: killed by SIGKILL (128 + 9). */
   public static final int UNKNOWN_EXIT_STATUS = 137;
-
-  private final ShimFlags flags;
-  private final Path bundle;
-  private final VmLeftovers vm;
-  private final Path socketDir;
-
-  public DeleteCommand(ShimFlags flags, Path bundle, VmLeftovers vm, Path socketDir) {
-    this.flags = flags;
-    this.bundle = bundle;
-    this.vm = vm;
-    this.socketDir = socketDir;
-  }
 
   /** The outcome containerd receives as {@code DeleteResponse}. */
   public record Outcome(long pid, int exitStatus, Instant exitedAt) {}

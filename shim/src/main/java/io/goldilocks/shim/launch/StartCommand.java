@@ -25,25 +25,13 @@ import java.util.List;
  * {@code setsid}, stdio to /dev/null and a log file): containerd waits until every holder of the output pipe has closed
  * it.
  *
- * <p>Not thread-safe; one run per process.
+ * <p>Immutable; one run per process.
  */
-public final class StartCommand {
+public record StartCommand(ShimFlags flags, Path bundle, ServerLauncher launcher, Path socketDir) {
   /** How long the spawned server may take to listen (a cold JVM on a loaded 2-core machine). */
   static final Duration LISTEN_DEADLINE = Duration.ofSeconds(30);
   /** The file (in the bundle) that receives the spawned server's stdout/stderr: JVM crashes and early failures. */
   public static final String SERVER_OUTPUT = "shim.stdout.log";
-
-  private final ShimFlags flags;
-  private final Path bundle;
-  private final ServerLauncher launcher;
-  private final Path socketDir;
-
-  public StartCommand(ShimFlags flags, Path bundle, ServerLauncher launcher, Path socketDir) {
-    this.flags = flags;
-    this.bundle = bundle;
-    this.launcher = launcher;
-    this.socketDir = socketDir;
-  }
 
   /** Runs start and returns the address to print. */
   public ShimAddress run() throws IOException, InterruptedException {
