@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
+import io.goldilocks.agent.json.Json;
 import io.goldilocks.api.agent.v1.ContainerRequest;
 import io.goldilocks.api.agent.v1.Event;
 import io.goldilocks.api.agent.v1.EventsRequest;
@@ -26,6 +27,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -126,6 +128,49 @@ class RuncAgentTest {
     assertThat(text).startsWith("/dev/pts/0\r\n").contains("40 100\r\n").contains("got:hello\r\n");
     assertThat(h.await("t", "").getExitStatus()).isEqualTo(6);
     assertThat(h.readAll("t", "", OutputStream.STDERR)).isEmpty();
+  }
+
+  @Test
+  void aTerminalStartsWithTheSpecsConsoleSizeForInitAndExec() throws Exception {
+    Map<String, Object> spec = Json.parseObject(AgentHarness.spec("sh", "-c",
+        "stty size; sleep 1; stty size; sleep 1000"));
+    Json.object(spec, "process").put("consoleSize", Map.of("height", 33, "width", 111));
+    io.goldilocks.api.agent.v1.Stdio tty = io.goldilocks.api.agent.v1.Stdio.newBuilder().setTerminal(true)
+        .setStdout(true).build();
+    h.create("t", Json.write(spec), tty);
+    ClientStream<ReadOutputRequest, OutputChunk> out = h.openOutput("t", "", OutputStream.STDOUT);
+    h.start("t");
+    // at once (runc sets it) and still a moment later (runc copies our terminal's size over it once it runs)
+    assertThat(readUntil(out, "\n", 2)).isEqualTo("33 111\r\n33 111\r\n");
+
+    Map<String, Object> process = AgentHarness.process("sh", "-c", "stty size");
+    process.put("consoleSize", Map.of("height", 7, "width", 42));
+    h.call("ExecProcess", io.goldilocks.api.agent.v1.ExecProcessRequest.newBuilder().setContainerId("t")
+        .setExecId("e").setProcess(ByteString.copyFromUtf8(Json.write(process))).setStdio(tty).build(),
+        io.goldilocks.api.agent.v1.ExecProcessResponse.parser());
+    assertThat(new String(h.readAll("t", "e", OutputStream.STDOUT), StandardCharsets.UTF_8)).isEqualTo("7 42\r\n");
+    assertThat(h.await("t", "e").getExitStatus()).isZero();
+  }
+
+  @Test
+  void aMalformedConsoleSizeIsRefused() throws Exception {
+    Map<String, Object> spec = Json.parseObject(AgentHarness.spec("true"));
+    Json.object(spec, "process").put("consoleSize", Map.of("height", -1, "width", 80));
+    assertThatThrownBy(() -> h.create("t", Json.write(spec), io.goldilocks.api.agent.v1.Stdio.newBuilder()
+        .setTerminal(true).setStdout(true).build()))
+        .isInstanceOfSatisfying(TtrpcException.class, e -> assertThat(e.code()).isEqualTo(Code.INVALID_ARGUMENT));
+  }
+
+  /** Reads output chunks until the text holds {@code count} times {@code end} and ends with it. */
+  private static String readUntil(ClientStream<ReadOutputRequest, OutputChunk> out, String end, int count)
+      throws Exception {
+    StringBuilder text = new StringBuilder();
+    while (!text.toString().endsWith(end) || text.toString().split(end, -1).length - 1 < count) {
+      OutputChunk c = out.receive();
+      assertThat(c).as("output so far: %s", text).isNotNull();
+      text.append(c.getData().toStringUtf8());
+    }
+    return text.toString();
   }
 
   @Test

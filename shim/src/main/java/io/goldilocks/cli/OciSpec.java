@@ -20,15 +20,26 @@ import java.util.Objects;
  * @param uid user id
  * @param gid group id
  * @param terminal whether the process gets a pseudo-terminal (adds TERM unless given)
+ * @param columns the terminal's initial width ({@code process.consoleSize}), used with {@code terminal}
+ * @param rows the terminal's initial height
  */
-public record OciSpec(List<String> args, List<String> env, String cwd, int uid, int gid, boolean terminal) {
+public record OciSpec(List<String> args, List<String> env, String cwd, int uid, int gid, boolean terminal,
+    int columns, int rows) {
   static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID",
       "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP",
       "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
 
+  /** A terminal starts 80x24 unless told otherwise. */
+  public OciSpec(List<String> args, List<String> env, String cwd, int uid, int gid, boolean terminal) {
+    this(args, env, cwd, uid, gid, terminal, 80, 24);
+  }
+
   public OciSpec {
+    if (columns < 1 || columns > 65535 || rows < 1 || rows > 65535) {
+      throw new IllegalArgumentException("terminal size " + columns + "x" + rows + " is not in 1..65535");
+    }
     args = List.copyOf(args);
     env = List.copyOf(env);
     Objects.requireNonNull(cwd, "cwd");
@@ -63,10 +74,10 @@ public record OciSpec(List<String> args, List<String> env, String cwd, int uid, 
     ObjectNode process = JSON.createObjectNode();
     process.put("terminal", terminal);
     if (terminal) {
-      // The size the terminal starts with; the CLI sends ours right after start (the guest may not read this).
+      // The size the terminal starts with (the guest agent honours it); later changes come as resizes.
       ObjectNode size = process.putObject("consoleSize");
-      size.put("height", 24);
-      size.put("width", 80);
+      size.put("height", rows);
+      size.put("width", columns);
     }
     ObjectNode user = process.putObject("user");
     user.put("uid", uid);

@@ -87,9 +87,10 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     int[] ids;
+    int[] size = tty ? HostTerminal.size().orElse(new int[] {80, 24}) : new int[] {80, 24};
     try {
       ids = parseUser(user);
-      new OciSpec(command, env, cwd, ids[0], ids[1], tty);
+      new OciSpec(command, env, cwd, ids[0], ids[1], tty, size[0], size[1]); // validates before anything boots
     } catch (IllegalArgumentException e) {
       return fail(e.getMessage());
     }
@@ -118,7 +119,7 @@ final class RunCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         return fail("--device: " + e.getMessage());
       }
-      OciSpec spec = new OciSpec(command, fullEnv, cwd, ids[0], ids[1], tty);
+      OciSpec spec = new OciSpec(command, fullEnv, cwd, ids[0], ids[1], tty, size[0], size[1]);
       SandboxFactory factory = GuestSandboxFactory.qemu(
           new PluginNetwork(plugins, Optional.ofNullable(netns).map(Path::toAbsolutePath), Map.of()));
       return new Session(factory, config, spec, rootfs.toAbsolutePath(), !noStdin, plugins).run();

@@ -2,11 +2,14 @@ package io.goldilocks.shim;
 
 import io.goldilocks.shim.launch.DeleteCommand;
 import io.goldilocks.shim.launch.DeleteResponseWriter;
-import io.goldilocks.shim.launch.SandboxLeftovers;
 import io.goldilocks.shim.launch.ServerLauncher;
 import io.goldilocks.shim.launch.ShimAddress;
 import io.goldilocks.shim.launch.ShimFlags;
+import io.goldilocks.shim.launch.ShimGroup;
 import io.goldilocks.shim.launch.StartCommand;
+import io.goldilocks.shim.sandbox.GoldilocksConfig;
+import io.goldilocks.shim.sandbox.SandboxLeftovers;
+import io.goldilocks.ttrpc.TtrpcException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
@@ -61,7 +64,7 @@ public final class ShimMain {
       }
       case "delete" -> {
         DeleteCommand.Outcome outcome = new DeleteCommand(flags, flags.bundle().orElse(cwd),
-            new SandboxLeftovers(), ShimAddress.SOCKET_DIR).run();
+            ShimMain::cleanSandbox, ShimAddress.SOCKET_DIR).run();
         out.write(DeleteResponseWriter.encode(outcome));
         return 0;
       }
@@ -72,6 +75,12 @@ public final class ShimMain {
       default -> throw new IllegalArgumentException(
           "unknown action \"" + flags.action() + "\" (want start, delete or serve)");
     }
+  }
+
+  /** Removes what the group's sandbox left on disk, under the runtime root its server used (same config). */
+  private static void cleanSandbox(ShimGroup group) throws TtrpcException {
+    Path runtimeRoot = GoldilocksConfig.load().sandbox(group.sandboxId()).build().runtimeRoot();
+    SandboxLeftovers.cleanUp(runtimeRoot, group.sandboxId());
   }
 
   private static String describe(Throwable e) {

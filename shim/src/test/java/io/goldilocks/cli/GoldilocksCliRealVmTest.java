@@ -3,6 +3,7 @@ package io.goldilocks.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.goldilocks.shim.sandbox.RealGuest;
+import io.goldilocks.testing.HostRequirements;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,6 +50,27 @@ class GoldilocksCliRealVmTest {
     assertThat(new String(started, StandardCharsets.UTF_8)).as("stderr: %s", err2.getNow("")).isEqualTo("started\n");
     RealGuest.kill("INT", interrupted.pid());
     assertThat(interrupted.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(leftovers(runtime)).isEmpty();
+  }
+
+  @Test
+  void aTtyRunStartsAtTheCallersTerminalSize() throws Exception {
+    RealGuest.requireHost();
+    HostRequirements.requireExecutable("script");
+    Path rootfs = RealGuest.busyboxRootfs(tmp.resolve("rootfs"));
+    Path runtime = Files.createDirectories(tmp.resolve("run"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // script gives the CLI a terminal of a size of ours; the container's first stty must see it, with no resize yet
+    String session = "stty cols 97 rows 31; GOLDILOCKS_RUNTIME_DIR=" + runtime + " " + java + " -cp "
+        + System.getProperty("java.class.path") + " " + GoldilocksCli.class.getName() + " run --tty --no-stdin"
+        + " --rootfs " + rootfs + " -- sh -c 'stty size'";
+    Process script = new ProcessBuilder("script", "-qec", session, "/dev/null").redirectErrorStream(true).start();
+    script.getOutputStream().close();
+    CompletableFuture<String> out = read(script.getInputStream());
+    assertThat(script.waitFor(5, TimeUnit.MINUTES)).isTrue();
+
+    assertThat(out.get()).contains("31 97\r\n");
+    assertThat(script.exitValue()).as(out.get()).isZero();
     assertThat(leftovers(runtime)).isEmpty();
   }
 

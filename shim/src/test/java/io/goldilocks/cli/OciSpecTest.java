@@ -28,6 +28,18 @@ class OciSpecTest {
   }
 
   @Test
+  void aTerminalStartsWithTheGivenSize() throws Exception {
+    JsonNode size = JSON.readTree(new OciSpec(List.of("sh"), List.of(), "/", 0, 0, true, 132, 43).toJson())
+        .get("process").get("consoleSize");
+    assertThat(size.get("width").asInt()).isEqualTo(132);
+    assertThat(size.get("height").asInt()).isEqualTo(43);
+    assertThat(JSON.readTree(new OciSpec(List.of("sh"), List.of(), "/", 0, 0, false).toJson()).get("process")
+        .has("consoleSize")).isFalse();
+    assertThatThrownBy(() -> new OciSpec(List.of("sh"), List.of(), "/", 0, 0, true, 0, 24))
+        .hasMessageContaining("terminal size");
+  }
+
+  @Test
   void badInputIsRefusedWithTheReason() {
     assertThatThrownBy(() -> new OciSpec(List.of(), List.of(), "/", 0, 0, false)).hasMessageContaining("command");
     assertThatThrownBy(() -> new OciSpec(List.of("x"), List.of("NOVALUE"), "/", 0, 0, false))

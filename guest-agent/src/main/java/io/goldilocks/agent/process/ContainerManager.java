@@ -85,6 +85,9 @@ public final class ContainerManager {
     String guestSpec = spec.rewrite(id, config.ociSpecJson(), config.rootfs(), config.stdio().terminal());
     Path bundle = bundles.resolve(id);
     GuestProcess init = new GuestProcess(id, "", config.stdio(), outputCapacity);
+    if (config.stdio().terminal()) {
+      GuestSpec.consoleSize(config.ociSpecJson()).ifPresent(init::startSize);
+    }
     Container c = new Container(id, bundle, spec.cgroupPath(id), spec.groupPath(id), init);
     if (containers.putIfAbsent(id, c) != null) {
       throw TtrpcException.alreadyExists("container %s already exists", id);
@@ -123,6 +126,9 @@ public final class ContainerManager {
     Container c = get(config.containerId());
     String processJson = GuestSpec.execProcess(config.processJson(), config.stdio().terminal());
     GuestProcess exec = new GuestProcess(c.id(), config.execId(), config.stdio(), outputCapacity);
+    if (config.stdio().terminal()) {
+      GuestSpec.execConsoleSize(config.processJson()).ifPresent(exec::startSize);
+    }
     c.addExec(exec);
     try {
       return launcher.startExec(c, exec, processJson, deadline);

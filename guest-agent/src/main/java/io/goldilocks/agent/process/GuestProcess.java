@@ -18,7 +18,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Thread-safe: {@code pid} and {@code runc} are written once before the process is published to other threads
  * (under the container's lock); the exit future and the buffers are thread-safe; stdin is guarded by
- * {@code stdinLock}.
+ * {@code stdinLock}, the terminal's size and resizer by {@code terminalLock}.
  */
 public final class GuestProcess {
   private final String containerId;
@@ -32,7 +32,11 @@ public final class GuestProcess {
   private OutputStream stdin; // guarded by stdinLock; null when not connected or closed
   private volatile long pid;
   private volatile Process runc;
-  private volatile TerminalResizer resizer;
+  private final Object terminalLock = new Object();
+  /** Guarded by terminalLock: the size to start the terminal with (the OCI consoleSize), or null. */
+  private TerminalSize initialSize;
+  /** Guarded by terminalLock: the open terminal, once the process has one. */
+  private TerminalResizer resizer;
 
   GuestProcess(String containerId, String execId, StdioConfig stdio, int outputCapacity) {
     this.containerId = containerId;
@@ -126,10 +130,23 @@ public final class GuestProcess {
     }
   }
 
+  /**
+   * Connects the process's freshly opened terminal, before runc starts on it: sets the size asked for so far, so the
+   * container's terminal starts with it (runc copies this size to the container's pty at start), and sends later
+   * resizes there. INTERNAL when the size cannot be set.
+   */
+  void openTerminal(TerminalResizer terminal) throws TtrpcException {
+    synchronized (terminalLock) {
+      if (initialSize != null) {
+        terminal.resize(initialSize.width(), initialSize.height());
+      }
+      resizer = terminal;
+    }
+  }
+
   /** Records the container process's pid once runc reported it. */
-  void started(long guestPid, TerminalResizer terminalResizer) {
+  void started(long guestPid) {
     this.pid = guestPid;
-    this.resizer = terminalResizer;
   }
 
   /** The runc child, or null before start. */
@@ -211,16 +228,24 @@ public final class GuestProcess {
     }
   }
 
-  /** Sets the terminal size; FAILED_PRECONDITION when the process has no terminal or has exited. */
+  /** Sets the terminal size; FAILED_PRECONDITION when the process has no terminal (yet) or has exited. */
   public void resizeTerminal(int width, int height) throws TtrpcException {
-    TerminalResizer r = resizer;
-    if (!stdio.terminal() || r == null) {
-      throw TtrpcException.failedPrecondition("%s has no terminal", describe());
+    synchronized (terminalLock) {
+      if (!stdio.terminal() || resizer == null) {
+        throw TtrpcException.failedPrecondition("%s has no terminal", describe());
+      }
+      if (hasExited()) {
+        throw TtrpcException.failedPrecondition("%s has exited", describe());
+      }
+      resizer.resize(width, height);
     }
-    if (hasExited()) {
-      throw TtrpcException.failedPrecondition("%s has exited", describe());
+  }
+
+  /** The size the terminal starts with (the OCI consoleSize), set before start. */
+  void startSize(TerminalSize size) {
+    synchronized (terminalLock) {
+      initialSize = size;
     }
-    r.resize(width, height);
   }
 
   /** Drops buffered output and closes stdin (the process is being removed). */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -90,6 +91,48 @@ public final class GuestSpec {
     }
     process.put("terminal", terminal);
     return Json.write(process);
+  }
+
+  /**
+   * The OCI {@code process.consoleSize} of a container's spec: the size its terminal starts with. Empty when the
+   * spec has none (or a zero dimension, which OCI runtimes ignore too); INVALID_ARGUMENT when it is malformed.
+   */
+  public static Optional<TerminalSize> consoleSize(String specJson) throws TtrpcException {
+    Map<String, Object> process = Json.object(parse(specJson), "process");
+    return process == null ? Optional.empty() : size(process);
+  }
+
+  /** {@link #consoleSize} of an exec's OCI Process JSON. */
+  public static Optional<TerminalSize> execConsoleSize(String processJson) throws TtrpcException {
+    return size(parse(processJson));
+  }
+
+  private static Optional<TerminalSize> size(Map<String, Object> process) throws TtrpcException {
+    Object size = process.get("consoleSize");
+    if (size == null || size == Json.NULL) {
+      return Optional.empty();
+    }
+    if (!(size instanceof Map)) {
+      throw TtrpcException.invalidArgument("process.consoleSize is not an object");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> wh = (Map<String, Object>) size;
+    long width = dimension(wh, "width");
+    long height = dimension(wh, "height");
+    return width == 0 || height == 0 ? Optional.empty() : Optional.of(TerminalSize.of((int) width, (int) height));
+  }
+
+  private static long dimension(Map<String, Object> size, String key) throws TtrpcException {
+    Object value = size.get(key);
+    if (value == null) {
+      return 0;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 0
+        || n.longValue() > 65535) {
+      throw TtrpcException.invalidArgument("process.consoleSize.%s must be an integer in 0..65535, got %s", key,
+          value);
+    }
+    return n.longValue();
   }
 
   private static Map<String, Object> parse(String json) throws TtrpcException {

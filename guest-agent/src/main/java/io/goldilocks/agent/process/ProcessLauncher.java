@@ -42,7 +42,7 @@ final class ProcessLauncher {
     Path log = c.bundle().resolve("init.log");
     clear(pidFile, log);
     GuestProcess init = c.init();
-    Pty pty = init.stdio().terminal() ? Pty.open() : null;
+    Pty pty = openTerminal(init);
     Process p = startOrClose(pty, () -> runc.startRun(c.id(), c.bundle(), pidFile, log, init.stdio(), pty));
     return awaitStarted(init, p, pty, pidFile, log, deadline);
   }
@@ -55,9 +55,24 @@ final class ProcessLauncher {
     Path log = c.bundle().resolve("exec-" + exec.execId() + ".log");
     clear(pidFile, log);
     write(spec, processJson);
-    Pty pty = exec.stdio().terminal() ? Pty.open() : null;
+    Pty pty = openTerminal(exec);
     Process p = startOrClose(pty, () -> runc.startExec(c.id(), c.bundle(), spec, pidFile, log, exec.stdio(), pty));
     return awaitStarted(exec, p, pty, pidFile, log, deadline);
+  }
+
+  /** The process's pty at its initial size, or null without a terminal. */
+  private static Pty openTerminal(GuestProcess proc) throws TtrpcException {
+    if (!proc.stdio().terminal()) {
+      return null;
+    }
+    Pty pty = Pty.open();
+    try {
+      proc.openTerminal(pty::resize);
+      return pty;
+    } catch (TtrpcException | RuntimeException e) {
+      pty.close();
+      throw e;
+    }
   }
 
   /** Spawns runc; closes the pty when even that fails (nobody else would). */
@@ -87,7 +102,7 @@ final class ProcessLauncher {
       proc.exited(new ExitStatus(statusOf(p), Instant.now()));
       throw e;
     }
-    proc.started(pid, pty == null ? null : pty::resize);
+    proc.started(pid);
     p.onExit().thenRun(() -> onExit.accept(proc, new ExitStatus(statusOf(p), Instant.now())));
     return pid;
   }

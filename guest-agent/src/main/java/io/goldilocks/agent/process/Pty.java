@@ -128,7 +128,8 @@ public final class Pty implements AutoCloseable {
 
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
-        byte[] buf = off == 0 ? b : new byte[len];
+        // jnr copies the whole array back after read(2): only an array of exactly len bytes may be b itself
+        byte[] buf = off == 0 && len == b.length ? b : new byte[len];
         while (true) {
           if (closed) {
             return -1;

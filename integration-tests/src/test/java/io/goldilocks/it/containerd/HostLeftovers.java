@@ -214,11 +214,13 @@ final class HostLeftovers {
     }
   }
 
-  private interface Step {
+  /** One cleanup step that may fail. */
+  interface Step {
     void run() throws Exception;
   }
 
-  private static void attempt(List<Throwable> problems, Step step) {
+  /** Runs {@code step}, collecting its failure so the next steps still run. */
+  static void attempt(List<Throwable> problems, Step step) {
     try {
       step.run();
     } catch (Exception e) {

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>Lifecycle: RUNNING after {@link #start()} (or {@link Builder#start()}), STOPPED after {@link #close()}; ctr calls
- * on a stopped instance throw IllegalStateException. Thread-safe: ctr calls may run concurrently; close is idempotent.
+ * on a stopped instance throw IllegalStateException. {@link #restart()} replaces the containerd process and keeps
+ * everything else (config, root, state, namespace, the shims and their tasks). Thread-safe: ctr calls may run concurrently; close is idempotent.
  * Set the system property {@code goldilocks.it.keepContainerdDir=true} to keep the directory (config, log) after
  * close for debugging.
  */
@@ -41,14 +42,19 @@ public final class PrivateContainerd implements AutoCloseable {
 
   private final ContainerdConfig config;
   private final String namespace;
-  private final Process containerd;
+  private final Map<String, String> environment;
+  private final Duration startTimeout;
+  private volatile Process containerd; // replaced (under lock) by restart
   private final List<Process> ctrProcesses = new CopyOnWriteArrayList<>();
   private final Object lock = new Object();
   private State state = State.RUNNING; // guarded by lock
 
-  private PrivateContainerd(ContainerdConfig config, String namespace, Process containerd) {
+  private PrivateContainerd(ContainerdConfig config, String namespace, Map<String, String> environment,
+      Duration startTimeout, Process containerd) {
     this.config = config;
     this.namespace = namespace;
+    this.environment = Map.copyOf(environment);
+    this.startTimeout = startTimeout;
     this.containerd = containerd;
   }
 
@@ -136,6 +142,37 @@ public final class PrivateContainerd implements AutoCloseable {
     }
   }
 
+  /**
+   * Restarts containerd as an administrator would: SIGTERM (it shuts down, shims and their tasks keep running), then
+   * a new containerd on the same config, root and state, returning once ctr answers. Tasks are then found again
+   * through their shims' addresses in the state directory.
+   *
+   * @throws IllegalStateException when stopped, or when the new containerd does not come up (its log tail included)
+   */
+  public void restart() throws InterruptedException {
+    synchronized (lock) {
+      if (state != State.RUNNING) {
+        throw new IllegalStateException("private containerd in " + config.dir() + " is " + state);
+      }
+      stopContainerd();
+      try {
+        containerd = launch(config, environment);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start containerd again", e);
+      }
+      awaitReady(startTimeout);
+    }
+  }
+
+  private static Process launch(ContainerdConfig config, Map<String, String> environment) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder("setsid", "containerd", "--config", config.configFile().toString())
+        .redirectInput(new File("/dev/null"))
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(config.log().toFile()))
+        .redirectError(ProcessBuilder.Redirect.appendTo(config.log().toFile()));
+    builder.environment().putAll(environment);
+    return builder.start();
+  }
+
   /** The last lines of containerd's log, for failure messages. */
   public String logTail(int lines) {
     try {
@@ -160,13 +197,13 @@ public final class PrivateContainerd implements AutoCloseable {
       List<Throwable> problems = new ArrayList<>();
       ctrProcesses.forEach(PrivateContainerd::destroy);
       if (containerd.isAlive()) {
-        attempt(problems, this::removeAllTasks);
+        HostLeftovers.attempt(problems, this::removeAllTasks);
       }
       state = State.STOPPED;
-      attempt(problems, this::stopContainerd);
+      HostLeftovers.attempt(problems, this::stopContainerd);
       new HostLeftovers(config, namespace).removeAll(problems);
       if (!Boolean.getBoolean("goldilocks.it.keepContainerdDir")) {
-        attempt(problems, () -> HostLeftovers.deleteTree(config.dir()));
+        HostLeftovers.attempt(problems, () -> HostLeftovers.deleteTree(config.dir()));
       }
       if (!problems.isEmpty()) {
         IllegalStateException e = new IllegalStateException("private containerd in " + config.dir()
@@ -232,9 +269,10 @@ public final class PrivateContainerd implements AutoCloseable {
   }
 
   private void stopContainerd() throws InterruptedException {
-    containerd.destroy(); // SIGTERM: containerd shuts down its plugins and removes its sockets
-    if (!containerd.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-      containerd.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    Process p = containerd;
+    p.destroy(); // SIGTERM: containerd shuts down its plugins and removes its sockets
+    if (!p.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -244,18 +282,6 @@ public final class PrivateContainerd implements AutoCloseable {
       p.waitFor(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private interface Step {
-    void run() throws Exception;
-  }
-
-  private static void attempt(List<Throwable> problems, Step step) {
-    try {
-      step.run();
-    } catch (Exception e) {
-      problems.add(e);
     }
   }
 
@@ -309,18 +335,13 @@ public final class PrivateContainerd implements AutoCloseable {
         Files.createDirectories(config.cniConfDir());
         Files.createDirectories(config.fifoDir());
         Files.writeString(config.configFile(), config.render());
-        ProcessBuilder builder = new ProcessBuilder("setsid", "containerd", "--config", config.configFile().toString())
-            .redirectInput(new File("/dev/null"))
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(config.log().toFile()))
-            .redirectError(ProcessBuilder.Redirect.appendTo(config.log().toFile()));
-        builder.environment().putAll(environment);
-        process = builder.start();
-        PrivateContainerd started = new PrivateContainerd(config, ns, process);
+        process = launch(config, environment);
+        PrivateContainerd started = new PrivateContainerd(config, ns, environment, startTimeout, process);
         started.awaitReady(startTimeout);
         return started;
       } catch (IOException | RuntimeException | InterruptedException e) {
         try {
-          abandon(config, ns, process);
+          abandon(config, ns, process, environment, startTimeout);
         } catch (RuntimeException cleanup) {
           e.addSuppressed(cleanup);
         }
@@ -331,9 +352,10 @@ public final class PrivateContainerd implements AutoCloseable {
       }
     }
 
-    private static void abandon(ContainerdConfig config, String ns, Process process) {
+    private static void abandon(ContainerdConfig config, String ns, Process process, Map<String, String> environment,
+        Duration startTimeout) {
       if (process != null) {
-        new PrivateContainerd(config, ns, process).close();
+        new PrivateContainerd(config, ns, environment, startTimeout, process).close();
       } else {
         try {
           HostLeftovers.deleteTree(config.dir());

@@ -53,6 +53,24 @@ class PrivateContainerdTest {
   }
 
   @Test
+  void restartReplacesContainerdAndKeepsARunningTask() throws Exception {
+    containerd.ctr("run", "-d", BusyboxImage.REFERENCE, "r1", "sleep", "600").requireSuccess();
+    long before = containerd.pid();
+
+    containerd.restart();
+
+    assertThat(containerd.pid()).isNotEqualTo(before);
+    assertThat(ProcessHandle.of(before)).isEmpty();
+    assertThat(containerd.ctr("task", "ls").requireSuccess().stdout()).containsPattern("r1\\s+\\d+\\s+RUNNING");
+    containerd.ctr("task", "kill", "-s", "SIGKILL", "r1").requireSuccess();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!containerd.ctr("task", "delete", "r1").succeeded() && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    containerd.ctr("containers", "rm", "r1").requireSuccess();
+  }
+
+  @Test
   void criPluginLoadsWithTheRuncRuntime() {
     assertThat(criPluginStatus(containerd)).isEqualTo("ok");
   }

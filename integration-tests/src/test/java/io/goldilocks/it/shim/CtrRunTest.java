@@ -49,6 +49,27 @@ class CtrRunTest {
     return containerd.ctr(SLOW, args.toArray(String[]::new));
   }
 
+  /** {@code ctr run -d} with our runtime; the task runs once this returns. */
+  private static void runDetached(String id, String... command) {
+    List<String> args = new ArrayList<>(List.of("run", "-d", "--runtime", ShimLauncher.RUNTIME,
+        BusyboxImage.REFERENCE, id));
+    args.addAll(List.of(command));
+    containerd.ctr(SLOW, args.toArray(String[]::new)).requireSuccess();
+  }
+
+  private static long shimPid(String id) throws Exception {
+    return Long.parseLong(Files.readString(ShimHost.bundle(containerd, id).resolve("shim.pid")).trim());
+  }
+
+  /** Once the task stopped: delete it (its exit code is what delete reports) and the container; nothing remains. */
+  private static CommandResult deleteStopped(String id) throws Exception {
+    awaitStopped(id);
+    CommandResult delete = containerd.ctr("task", "delete", id);
+    containerd.ctr("containers", "rm", id).requireSuccess();
+    assertNothingLeft(id);
+    return delete;
+  }
+
   private static void assertNothingLeft(String id) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     List<String> left = ShimHost.leftovers(containerd, id);
@@ -153,14 +174,24 @@ class CtrRunTest {
     assertThat(script.exitValue()).isEqualTo(3);
   }
 
+  /** One VM carries the detached lifecycle, before and after containerd restarts under it. */
   @Test
-  void aDetachedTaskIsManageableFromExecToDelete() throws Exception {
+  void aDetachedTaskIsManageableFromExecToDeleteAcrossAContainerdRestart() throws Exception {
     String id = "detached1";
-    containerd.ctr(SLOW, "run", "-d", "--runtime", ShimLauncher.RUNTIME, BusyboxImage.REFERENCE, id,
-        "sh", "-c", "trap 'exit 143' TERM; while true; do sleep 1; done").requireSuccess();
+    runDetached(id, "sh", "-c", "trap 'exit 143' TERM; while true; do sleep 1; done");
 
     CommandResult exec = containerd.ctr(SLOW, "task", "exec", "--exec-id", "x1", id, "sh", "-c", "echo exec-ok");
     assertThat(exec.stdout()).as(exec.describe()).isEqualTo("exec-ok\n");
+
+    // containerd restarts (an upgrade, a crash): the shim and its VM live on and containerd finds them again
+    long shimPid = shimPid(id);
+    containerd.restart();
+    assertThat(ProcessHandle.of(shimPid)).as("the shim server outlives containerd").isPresent();
+    assertThat(containerd.ctr("task", "ls").stdout()).containsPattern(id + "\\s+\\d+\\s+RUNNING");
+    CommandResult afterRestart = containerd.ctr(SLOW, "task", "exec", "--exec-id", "x3", id, "sh", "-c",
+        "echo still-here");
+    assertThat(afterRestart.stdout()).as(afterRestart.describe() + "\n" + containerd.logTail(40))
+        .isEqualTo("still-here\n");
     assertThat(containerd.ctr(SLOW, "task", "exec", "--exec-id", "x2", id, "sh", "-c", "exit 7").exitCode())
         .isEqualTo(7);
 
@@ -175,40 +206,29 @@ class CtrRunTest {
     assertThat(containerd.ctr("task", "ls").stdout()).containsPattern(id + "\\s+\\d+\\s+RUNNING");
 
     containerd.ctr("task", "kill", "-s", "SIGTERM", id).requireSuccess();
-    awaitStopped(id);
-    CommandResult delete = containerd.ctr("task", "delete", id).requireSuccess();
+    CommandResult delete = deleteStopped(id).requireSuccess();
     assertThat(delete.stdout() + delete.stderr()).contains("exit code 143");
-    containerd.ctr("containers", "rm", id).requireSuccess();
-    assertNothingLeft(id);
   }
 
   @Test
   void sigkillEndsATaskWith137() throws Exception {
     String id = "killed1";
-    containerd.ctr(SLOW, "run", "-d", "--runtime", ShimLauncher.RUNTIME, BusyboxImage.REFERENCE, id,
-        "sleep", "600").requireSuccess();
+    runDetached(id, "sleep", "600");
     containerd.ctr("task", "kill", "-s", "SIGKILL", id).requireSuccess();
-    awaitStopped(id);
-    CommandResult delete = containerd.ctr("task", "delete", id).requireSuccess();
+    CommandResult delete = deleteStopped(id).requireSuccess();
     assertThat(delete.stdout() + delete.stderr()).contains("exit code 137");
-    containerd.ctr("containers", "rm", id).requireSuccess();
-    assertNothingLeft(id);
   }
 
   @Test
   void aKilledShimServerIsNoticedAndItsVmIsGone() throws Exception {
     String id = "shimkill1";
-    containerd.ctr(SLOW, "run", "-d", "--runtime", ShimLauncher.RUNTIME, BusyboxImage.REFERENCE, id,
-        "sleep", "600").requireSuccess();
-    long shimPid = Long.parseLong(Files.readString(ShimHost.bundle(containerd, id).resolve("shim.pid")).trim());
+    runDetached(id, "sleep", "600");
+    long shimPid = shimPid(id);
     assertThat(ShimHost.pidsMentioning(ShimHost.group(containerd, id).sandboxId())).as("the VM runs").isNotEmpty();
 
     new ProcessBuilder("kill", "-9", Long.toString(shimPid)).start().waitFor();
 
-    awaitStopped(id);
-    containerd.ctr("task", "delete", id);
-    containerd.ctr("containers", "rm", id).requireSuccess();
-    assertNothingLeft(id);
+    deleteStopped(id); // its exit status is unknown: only that it goes and takes everything with it counts
   }
 
   private static void awaitStopped(String id) throws InterruptedException {

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -59,35 +60,16 @@ public final class Fifos {
    */
   public static final class LazyFifoOutputStream extends OutputStream {
     private final Path fifo;
-    private final CompletableFuture<FileChannel[]> opened = new CompletableFuture<>();
+    private final PendingOpen<FileChannel[]> opened;
     private volatile boolean closed;
 
     LazyFifoOutputStream(Path fifo) {
       this.fifo = fifo;
-      Thread opener = new Thread(this::open, "fifo-open " + fifo.getFileName());
-      opener.setDaemon(true);
-      opener.start();
-    }
-
-    private void open() {
-      try {
+      this.opened = new PendingOpen<>(fifo, () -> {
         FileChannel writer = FileChannel.open(fifo, StandardOpenOption.WRITE);
         FileChannel keepAlive = FileChannel.open(fifo, StandardOpenOption.READ);
-        opened.complete(new FileChannel[] {writer, keepAlive});
-      } catch (IOException e) {
-        opened.completeExceptionally(e);
-      }
-    }
-
-    private FileChannel writer() throws IOException {
-      try {
-        return opened.get()[0];
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while opening " + fifo, e);
-      } catch (ExecutionException e) {
-        throw new IOException("cannot open " + fifo + ": " + e.getCause().getMessage(), e.getCause());
-      }
+        return new FileChannel[] {writer, keepAlive};
+      });
     }
 
     @Override
@@ -101,7 +83,7 @@ public final class Fifos {
         throw new IOException(fifo + " is closed");
       }
       ByteBuffer data = ByteBuffer.wrap(buffer, offset, length);
-      FileChannel channel = writer();
+      FileChannel channel = opened.get()[0];
       while (data.hasRemaining()) {
         channel.write(data);
       }
@@ -113,22 +95,12 @@ public final class Fifos {
         return;
       }
       closed = true;
-      if (!opened.isDone()) {
-        // release the opener blocked in open(2): a reader that appears and goes at once
-        try (FileChannel release = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-          opened.get(1, TimeUnit.SECONDS);
-        } catch (IOException | ExecutionException | TimeoutException ignored) {
-          // the FIFO is gone or the opener failed: nothing left to release
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      if (opened.isDone() && !opened.isCompletedExceptionally()) {
-        FileChannel[] channels = opened.join();
+      Optional<FileChannel[]> channels = opened.release();
+      if (channels.isPresent()) {
         try {
-          channels[0].close();
+          channels.get()[0].close();
         } finally {
-          channels[1].close();
+          channels.get()[1].close();
         }
       }
     }
@@ -147,41 +119,19 @@ public final class Fifos {
    * releases a pending open and, the channel being interruptible, a read blocked in another thread. Tracks whether end of file was reached ({@link #awaitEndOfFile}). Thread-safe.
    */
   public static final class LazyFifoInputStream extends InputStream {
-    private final Path fifo;
-    private final CompletableFuture<FileChannel> opened = new CompletableFuture<>();
+    private final PendingOpen<FileChannel> opened;
     private final CompletableFuture<Void> endOfFile = new CompletableFuture<>();
     private volatile boolean closed;
 
     LazyFifoInputStream(Path fifo) {
-      this.fifo = fifo;
-      Thread opener = new Thread(this::open, "fifo-open " + fifo.getFileName());
-      opener.setDaemon(true);
-      opener.start();
-    }
-
-    private void open() {
-      try {
+      this.opened = new PendingOpen<>(fifo, () -> {
         FileChannel in = FileChannel.open(fifo, StandardOpenOption.READ);
         if (closed) {
           in.close();
-          opened.completeExceptionally(new IOException("closed"));
-        } else {
-          opened.complete(in);
+          throw new IOException("closed");
         }
-      } catch (IOException e) {
-        opened.completeExceptionally(e);
-      }
-    }
-
-    private FileChannel stream() throws IOException {
-      try {
-        return opened.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while opening " + fifo, e);
-      } catch (ExecutionException e) {
-        throw new IOException("cannot open " + fifo + ": " + e.getCause().getMessage(), e.getCause());
-      }
+        return in;
+      });
     }
 
     @Override
@@ -199,7 +149,7 @@ public final class Fifos {
       if (length == 0) {
         return 0;
       }
-      int n = stream().read(ByteBuffer.wrap(buffer, offset, length));
+      int n = opened.get().read(ByteBuffer.wrap(buffer, offset, length));
       if (n < 0) {
         endOfFile.complete(null);
       }
@@ -223,8 +173,58 @@ public final class Fifos {
       }
       closed = true;
       endOfFile.complete(null);
+      Optional<FileChannel> in = opened.release();
+      if (in.isPresent()) {
+        in.get().close();
+      }
+    }
+  }
+
+  /** Opens the FIFO's end(s); may block until the other end is opened. */
+  @FunctionalInterface
+  private interface Opener<T> {
+    T open() throws IOException;
+  }
+
+  /**
+   * A FIFO's blocking open(2), run on a daemon thread: both stream kinds wait for it the same way and release it the
+   * same way on close. Thread-safe.
+   */
+  private static final class PendingOpen<T> {
+    private final Path fifo;
+    private final CompletableFuture<T> opened = new CompletableFuture<>();
+
+    PendingOpen(Path fifo, Opener<T> opener) {
+      this.fifo = fifo;
+      Thread thread = new Thread(() -> {
+        try {
+          opened.complete(opener.open());
+        } catch (IOException e) {
+          opened.completeExceptionally(e);
+        }
+      }, "fifo-open " + fifo.getFileName());
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    /** Waits for the open. */
+    T get() throws IOException {
+      try {
+        return opened.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while opening " + fifo, e);
+      } catch (ExecutionException e) {
+        throw new IOException("cannot open " + fifo + ": " + e.getCause().getMessage(), e.getCause());
+      }
+    }
+
+    /**
+     * For close: releases an open still blocked in open(2) (the other end appeared and went at once) by opening the
+     * FIFO ourselves for a moment, then returns what was opened, if anything, for the caller to close.
+     */
+    Optional<T> release() {
       if (!opened.isDone()) {
-        // release the opener blocked in open(2): a writer that appears and goes at once
         try (FileChannel release = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
           opened.get(1, TimeUnit.SECONDS);
         } catch (IOException | ExecutionException | TimeoutException ignored) {
@@ -233,9 +233,7 @@ public final class Fifos {
           Thread.currentThread().interrupt();
         }
       }
-      if (opened.isDone() && !opened.isCompletedExceptionally()) {
-        opened.join().close();
-      }
+      return opened.isDone() && !opened.isCompletedExceptionally() ? Optional.of(opened.join()) : Optional.empty();
     }
   }
 }

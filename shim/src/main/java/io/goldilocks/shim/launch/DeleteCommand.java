@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,23 +19,11 @@ import java.util.concurrent.TimeoutException;
  * {@code ctr run} container) it also stops the shim server and whatever is left of the VM; for a container of a pod it
  * only unmounts that container's rootfs.
  *
- * <p>Not thread-safe; one run per process.
+ * <p>Immutable; one run per process.
  */
-public final class DeleteCommand {
+public record DeleteCommand(ShimFlags flags, Path bundle, VmLeftovers vm, Path socketDir) {
   /** What runc's shim reports when it cannot know better: killed by SIGKILL (128 + 9). */
   public static final int UNKNOWN_EXIT_STATUS = 137;
-
-  private final ShimFlags flags;
-  private final Path bundle;
-  private final VmLeftovers vm;
-  private final Path socketDir;
-
-  public DeleteCommand(ShimFlags flags, Path bundle, VmLeftovers vm, Path socketDir) {
-    this.flags = flags;
-    this.bundle = bundle;
-    this.vm = vm;
-    this.socketDir = socketDir;
-  }
 
   /** The outcome containerd receives as {@code DeleteResponse}. */
   public record Outcome(long pid, int exitStatus, Instant exitedAt) {}
@@ -44,8 +31,7 @@ public final class DeleteCommand {
   public Outcome run() throws Exception {
     flags.requireIdentity();
     BundleFiles files = new BundleFiles(bundle);
-    Map<String, String> annotations = SpecAnnotations.read(bundle.resolve(BundleFiles.CONFIG));
-    String group = SpecAnnotations.groupOf(flags.id(), annotations);
+    String group = SpecAnnotations.groupOf(flags.id(), bundle);
     if (group.equals(flags.id())) {
       ShimAddress address = ShimAddress.in(socketDir, flags.address(), flags.namespace(), group);
       ShimGroup shimGroup = new ShimGroup(flags.address(), flags.namespace(), group);
@@ -55,7 +41,7 @@ public final class DeleteCommand {
       vm.clean(shimGroup);
       network.ifPresent(NetworkLeftover::tearDown);
       Files.deleteIfExists(address.socket());
-      Files.deleteIfExists(address.socket().resolveSibling(address.socket().getFileName() + ".lock"));
+      Files.deleteIfExists(address.lockFile());
     }
     Mounts.unmount(bundle.resolve(BundleFiles.ROOTFS));
     long pid = files.readNumber(BundleFiles.INIT_PID).orElse(0L);

@@ -42,6 +42,11 @@ public record ShimAddress(Path socket) {
     return new ShimAddress(Path.of(trimmed));
   }
 
+  /** The lock file next to the socket that serializes {@code start}s of the same group. */
+  public Path lockFile() {
+    return socket.resolveSibling(socket.getFileName() + ".lock");
+  }
+
   /** The form containerd reads from {@code start}'s stdout. */
   public String uri() {
     return SCHEME + socket;

@@ -61,6 +61,11 @@ public final class SpecAnnotations {
     return annotations;
   }
 
+  /** {@link #groupOf(String, Map)} for the container whose bundle is {@code bundle} (its config.json). */
+  public static String groupOf(String id, Path bundle) throws IOException {
+    return groupOf(id, read(bundle.resolve(BundleFiles.CONFIG)));
+  }
+
   /**
    * The group (sandbox id) whose shim serves container {@code id}: a CRI container joins its pod's sandbox; anything
    * else (a pod sandbox, a plain {@code ctr run} container) is its own sandbox.

@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code containerd-shim-goldilocks-v2 start}: find or spawn the shim server of the container's group and print its
@@ -26,35 +25,22 @@ import java.util.Map;
  * {@code setsid}, stdio to /dev/null and a log file): containerd waits until every holder of the output pipe has closed
  * it.
  *
- * <p>Not thread-safe; one run per process.
+ * <p>Immutable; one run per process.
  */
-public final class StartCommand {
+public record StartCommand(ShimFlags flags, Path bundle, ServerLauncher launcher, Path socketDir) {
   /** How long the spawned server may take to listen (a cold JVM on a loaded 2-core machine). */
   static final Duration LISTEN_DEADLINE = Duration.ofSeconds(30);
   /** The file (in the bundle) that receives the spawned server's stdout/stderr: JVM crashes and early failures. */
   public static final String SERVER_OUTPUT = "shim.stdout.log";
 
-  private final ShimFlags flags;
-  private final Path bundle;
-  private final ServerLauncher launcher;
-  private final Path socketDir;
-
-  public StartCommand(ShimFlags flags, Path bundle, ServerLauncher launcher, Path socketDir) {
-    this.flags = flags;
-    this.bundle = bundle;
-    this.launcher = launcher;
-    this.socketDir = socketDir;
-  }
-
   /** Runs start and returns the address to print. */
   public ShimAddress run() throws IOException, InterruptedException {
     flags.requireIdentity();
-    Map<String, String> annotations = SpecAnnotations.read(bundle.resolve(BundleFiles.CONFIG));
-    String group = SpecAnnotations.groupOf(flags.id(), annotations);
+    String group = SpecAnnotations.groupOf(flags.id(), bundle);
     ShimAddress address = ShimAddress.in(socketDir, flags.address(), flags.namespace(), group);
     Files.createDirectories(socketDir);
     BundleFiles files = new BundleFiles(bundle);
-    try (FileChannel lockFile = FileChannel.open(lockPath(address), StandardOpenOption.CREATE,
+    try (FileChannel lockFile = FileChannel.open(address.lockFile(), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
       if (canConnect(address.socket())) {
         files.write(BundleFiles.ADDRESS, address.uri());
@@ -111,10 +97,6 @@ public final class StartCommand {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  private static Path lockPath(ShimAddress address) {
-    return address.socket().resolveSibling(address.socket().getFileName() + ".lock");
   }
 
   private static String tail(Path output) {

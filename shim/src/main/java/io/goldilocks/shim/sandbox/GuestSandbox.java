@@ -218,23 +218,28 @@ final class GuestSandbox implements Sandbox {
 
   @Override
   public void pause(String containerId) throws TtrpcException {
-    GuestProcess init = container(containerId).init();
-    synchronized (init) {
-      init.require(ProcessState.RUNNING, "pause");
-      requireReadyNow();
-      agent.pause(containerId);
-      init.moveTo(ProcessState.PAUSED);
-    }
+    moveInit(containerId, "pause", ProcessState.RUNNING, agent::pause, ProcessState.PAUSED);
   }
 
   @Override
   public void resume(String containerId) throws TtrpcException {
+    moveInit(containerId, "resume", ProcessState.PAUSED, agent::resume, ProcessState.RUNNING);
+  }
+
+  /** A guest call on a container. */
+  private interface ContainerCall {
+    void run(String containerId) throws TtrpcException;
+  }
+
+  /** Moves the container's init from {@code from} to {@code to} once the guest did {@code call}. */
+  private void moveInit(String containerId, String verb, ProcessState from, ContainerCall call, ProcessState to)
+      throws TtrpcException {
     GuestProcess init = container(containerId).init();
     synchronized (init) {
-      init.require(ProcessState.PAUSED, "resume");
+      init.require(from, verb);
       requireReadyNow();
-      agent.resume(containerId);
-      init.moveTo(ProcessState.RUNNING);
+      call.run(containerId);
+      init.moveTo(to);
     }
   }
 

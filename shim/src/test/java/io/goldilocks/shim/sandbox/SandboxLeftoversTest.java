@@ -1,8 +1,11 @@
 package io.goldilocks.shim.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.goldilocks.testing.HostRequirements;
+import io.goldilocks.ttrpc.Code;
+import io.goldilocks.ttrpc.TtrpcException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -27,5 +30,41 @@ class SandboxLeftoversTest {
     assertThat(tmp.resolve("rootfs/file")).hasContent("kept");
     assertThat(rootfs).isDirectory();
     assertThat(SandboxLeftovers.cleanUp(runtime, "s1")).isEmpty(); // idempotent
+  }
+
+  @Test
+  void removesTheFilesAKilledShimServerKeptInTheSandboxDirectory() throws Exception {
+    HostRequirements.requireRoot();
+    Path runtime = tmp.resolve("run");
+    Files.createDirectories(tmp.resolve("rootfs"));
+    RootfsShare share = RootfsShare.create(runtime.resolve("sandbox/s1/shared"));
+    share.mount("c1", tmp.resolve("rootfs"));
+    Files.writeString(runtime.resolve("sandbox/s1/bundles.json"), "[]");
+    Files.createDirectories(runtime.resolve("sandbox/s1/felix-cache/bundle1/version0.0"));
+    Files.writeString(runtime.resolve("sandbox/s1/felix-cache/bundle1/version0.0/bundle.jar"), "jar");
+
+    SandboxLeftovers.cleanUp(runtime, "s1");
+
+    assertThat(runtime.resolve("sandbox/s1")).doesNotExist();
+    assertThat(Files.readString(Path.of("/proc/mounts"))).doesNotContain(runtime.toString());
+  }
+
+  @Test
+  void leavesAShareThatStillHoldsFilesInPlaceAndSaysSo() throws Exception {
+    Path runtime = tmp.resolve("run");
+    Path stray = runtime.resolve("sandbox/s1/shared/c1/rootfs/etc/hostname");
+    Files.createDirectories(stray.getParent());
+    Files.writeString(stray, "not ours to delete");
+
+    assertThatThrownBy(() -> SandboxLeftovers.cleanUp(runtime, "s1"))
+        .isInstanceOfSatisfying(TtrpcException.class, e -> assertThat(e.code()).isEqualTo(Code.INTERNAL));
+
+    assertThat(stray).hasContent("not ours to delete");
+  }
+
+  @Test
+  void refusesAnIdThatCouldLeaveTheRuntimeRoot() {
+    assertThatThrownBy(() -> SandboxLeftovers.cleanUp(tmp, "../etc"))
+        .isInstanceOfSatisfying(TtrpcException.class, e -> assertThat(e.code()).isEqualTo(Code.INVALID_ARGUMENT));
   }
 }

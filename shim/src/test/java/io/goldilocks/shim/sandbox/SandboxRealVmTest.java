@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -190,15 +191,28 @@ class SandboxRealVmTest {
   // --- helpers ----------------------------------------------------------------------------------------------------
 
   private void assertTerminalWorks(Sandbox sandbox) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CountDownLatch firstSize = new CountDownLatch(1);
+    ByteArrayOutputStream out = new ByteArrayOutputStream() {
+      @Override
+      public synchronized void write(byte[] b, int off, int len) {
+        super.write(b, off, len);
+        if (toString(StandardCharsets.UTF_8).contains("30 100")) {
+          firstSize.countDown();
+        }
+      }
+    };
     ProcessRef ref = ProcessRef.exec("c1", "tty");
-    sandbox.exec(new ExecConfig("c1", "tty", spec(true, "sh", "-c", "tty; sleep 3; stty size").processToJson(),
-        true, Stdio.of(out, OutputStream.nullOutputStream())));
+    OciSpec sized = new OciSpec(List.of("sh", "-c", "tty; stty size; sleep 3; stty size"), List.of(), "/", 0, 0,
+        true, 100, 30);
+    sandbox.exec(new ExecConfig("c1", "tty", sized.processToJson(), true,
+        Stdio.of(out, OutputStream.nullOutputStream())));
     sandbox.start(ref);
+    assertThat(firstSize.await(2, TimeUnit.MINUTES)).as("first size printed: %s", out).isTrue();
     sandbox.resizeTty(ref, 123, 45);
     assertThat(sandbox.waitProcess(ref).code()).isZero();
     String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(text).contains("/dev/pts/").contains("45 123");
+    // the size from the spec at once (no 0x0 start), then the resize; nothing before the first line
+    assertThat(text).startsWith("/dev/pts/").containsSubsequence("30 100", "45 123");
     assertThatThrownBy(() -> sandbox.resizeTty(ProcessRef.exec("c1", "kill9"), 10, 10))
         .satisfies(e -> assertThat(code(e)).isEqualTo(Code.FAILED_PRECONDITION));
   }
