@@ -69,7 +69,8 @@ class GoldilocksCliRealVmTest {
     CompletableFuture<String> out = read(script.getInputStream());
     assertThat(script.waitFor(5, TimeUnit.MINUTES)).isTrue();
 
-    assertThat(out.get()).contains("31 97\r\n");
+    // a doubled CR before the LF is folded: runc's late ONLCR clearing (a known race, see RuncAgentTest)
+    assertThat(out.get().replaceAll("\r+\n", "\r\n")).contains("31 97\r\n");
     assertThat(script.exitValue()).as(out.get()).isZero();
     assertThat(leftovers(runtime)).isEmpty();
   }
