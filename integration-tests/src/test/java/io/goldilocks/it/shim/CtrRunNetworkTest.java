@@ -96,11 +96,11 @@ class CtrRunNetworkTest {
             .contains("ACTIVE");
       } finally {
         containerd.ctr("task", "kill", "-s", "SIGKILL", id);
-        awaitStopped(id);
+        ShimHost.awaitStopped(containerd, id);
         containerd.ctr("task", "delete", id);
         containerd.ctr("containers", "rm", id);
       }
-      assertNothingLeft(id);
+      ShimHost.assertNothingLeft(containerd, id);
       assertThat(pod.podLinks()).as(containerd.logTail(150)).doesNotContain("tap0_gl");
       assertThat(pod.podIngressFilters()).doesNotContain("mirred");
     }
@@ -116,7 +116,7 @@ class CtrRunNetworkTest {
         "cdi.k8s.io/hello=example.com/hello=world", BusyboxImage.REFERENCE, "hello1", "sh", "-c",
         "echo \"$HELLO_GREETING\"");
     assertThat(hello.stdout()).as(hello.describe()).isEqualTo("hello, world (example-hello 1)\n");
-    assertNothingLeft("hello1");
+    ShimHost.assertNothingLeft(containerd, "hello1");
 
     CommandResult gpu = containerd.ctr(SLOW, "run", "--rm", "--runtime", ShimLauncher.RUNTIME, "--annotation",
         "cdi.k8s.io/gpu=nvidia.com/gpu=0", BusyboxImage.REFERENCE, "gpu1", "true");
@@ -124,7 +124,7 @@ class CtrRunNetworkTest {
     assertThat(gpu.stdout() + gpu.stderr()).contains("device plugin gpu")
         .contains("GPU passthrough is not available on this host");
     containerd.ctr("containers", "rm", "gpu1");
-    assertNothingLeft("gpu1");
+    ShimHost.assertNothingLeft(containerd, "gpu1");
   }
 
   private static Path bundlesJson(String id) throws Exception {
@@ -146,25 +146,5 @@ class CtrRunNetworkTest {
     throw new AssertionError("no HTTP answer from the pod IP; last curl: " + last + "\n" + containerd.logTail(60));
   }
 
-  private static void assertNothingLeft(String id) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    List<String> left = ShimHost.leftovers(containerd, id);
-    while (!left.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(500);
-      left = ShimHost.leftovers(containerd, id);
-    }
-    assertThat(left).as("left on the host after " + id + "\n" + containerd.logTail(40)).isEmpty();
-  }
 
-  private static void awaitStopped(String id) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      String tasks = containerd.ctr("task", "ls").stdout();
-      if (tasks.lines().noneMatch(l -> l.startsWith(id + " ")) || tasks.matches("(?s).*" + id + "\\s+\\d+\\s+STOPPED.*")) {
-        return;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError(id + " did not stop: " + containerd.ctr("task", "ls").stdout());
-  }
 }

@@ -63,22 +63,13 @@ class CtrRunTest {
 
   /** Once the task stopped: delete it (its exit code is what delete reports) and the container; nothing remains. */
   private static CommandResult deleteStopped(String id) throws Exception {
-    awaitStopped(id);
+    ShimHost.awaitStopped(containerd, id);
     CommandResult delete = containerd.ctr("task", "delete", id);
     containerd.ctr("containers", "rm", id).requireSuccess();
-    assertNothingLeft(id);
+    ShimHost.assertNothingLeft(containerd, id);
     return delete;
   }
 
-  private static void assertNothingLeft(String id) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    List<String> left = ShimHost.leftovers(containerd, id);
-    while (!left.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(500);
-      left = ShimHost.leftovers(containerd, id);
-    }
-    assertThat(left).as("left on the host after " + id + "\n" + containerd.logTail(40)).isEmpty();
-  }
 
   @Test
   void runPrintsTheGuestKernelAndLeavesNothing() throws Exception {
@@ -87,7 +78,7 @@ class CtrRunTest {
     assertThat(run.exitCode()).as(run.describe() + "\n" + containerd.logTail(60)).isZero();
     String hostKernel = new String(new ProcessBuilder("uname", "-r").start().getInputStream().readAllBytes()).trim();
     assertThat(run.stdout().trim()).isNotEmpty().isNotEqualTo(hostKernel);
-    assertNothingLeft("uname1");
+    ShimHost.assertNothingLeft(containerd, "uname1");
   }
 
   @Test
@@ -95,7 +86,7 @@ class CtrRunTest {
     CommandResult run = run("exit42", "sh", "-c", "exit 42");
 
     assertThat(run.exitCode()).as(run.describe()).isEqualTo(42);
-    assertNothingLeft("exit42");
+    ShimHost.assertNothingLeft(containerd, "exit42");
   }
 
   @Test
@@ -231,15 +222,4 @@ class CtrRunTest {
     deleteStopped(id); // its exit status is unknown: only that it goes and takes everything with it counts
   }
 
-  private static void awaitStopped(String id) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      String tasks = containerd.ctr("task", "ls").stdout();
-      if (tasks.lines().noneMatch(l -> l.startsWith(id + " ")) || tasks.matches("(?s).*" + id + "\\s+\\d+\\s+STOPPED.*")) {
-        return;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError(id + " did not stop: " + containerd.ctr("task", "ls").stdout());
-  }
 }

@@ -1,5 +1,7 @@
 package io.goldilocks.it.shim;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.goldilocks.it.containerd.BusyboxImage;
 import io.goldilocks.it.containerd.PrivateContainerd;
 import io.goldilocks.shim.launch.ShimGroup;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -111,5 +114,29 @@ final class ShimHost {
     try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
       return all.filter(p -> cmdline(p.pid()).contains(text)).map(ProcessHandle::pid).toList();
     }
+  }
+
+  /** Waits (60 s) until nothing of container {@code id} is left on the host, else fails listing what is. */
+  static void assertNothingLeft(PrivateContainerd containerd, String id) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    List<String> left = leftovers(containerd, id);
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      left = leftovers(containerd, id);
+    }
+    assertThat(left).as("left on the host after " + id + "\n" + containerd.logTail(40)).isEmpty();
+  }
+
+  /** Waits (120 s) until containerd reports task {@code id} STOPPED or gone. */
+  static void awaitStopped(PrivateContainerd containerd, String id) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      String tasks = containerd.ctr("task", "ls").stdout();
+      if (tasks.lines().noneMatch(l -> l.startsWith(id + " ")) || tasks.matches("(?s).*" + id + "\\s+\\d+\\s+STOPPED.*")) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError(id + " did not stop: " + containerd.ctr("task", "ls").stdout());
   }
 }
