@@ -3,6 +3,7 @@ package io.goldilocks.cli;
 import io.goldilocks.shim.plugins.ContainerDevices;
 import io.goldilocks.shim.plugins.PluginLocations;
 import io.goldilocks.shim.plugins.PluginNetwork;
+import io.goldilocks.shim.plugins.PluginStorage;
 import io.goldilocks.shim.plugins.SandboxPlugins;
 import io.goldilocks.shim.sandbox.ContainerConfig;
 import io.goldilocks.shim.sandbox.ExitStatus;
@@ -121,7 +122,8 @@ final class RunCommand implements Callable<Integer> {
       }
       OciSpec spec = new OciSpec(command, fullEnv, cwd, ids[0], ids[1], tty, size[0], size[1]);
       SandboxFactory factory = GuestSandboxFactory.qemu(
-          new PluginNetwork(plugins, Optional.ofNullable(netns).map(Path::toAbsolutePath), Map.of()));
+          new PluginNetwork(plugins, Optional.ofNullable(netns).map(Path::toAbsolutePath), Map.of()),
+          new PluginStorage(plugins, Map.of()));
       return new Session(factory, config, spec, rootfs.toAbsolutePath(), !noStdin, plugins).run();
     }
   }

@@ -29,7 +29,9 @@ class GoldilocksCliRealVmTest {
     Path rootfs = RealGuest.busyboxRootfs(tmp.resolve("rootfs"));
     Path runtime = Files.createDirectories(tmp.resolve("run"));
 
-    Process run = cli(runtime, rootfs, "sh", "-c", "uname -r; cat; echo to-stderr >&2; exit 3");
+    // the last line: where the container's root comes from inside the virtio-fs share (mountinfo's root field)
+    Process run = cli(runtime, rootfs, "sh", "-c",
+        "uname -r; cat; awk '$5 == \"/\" {print $4}' /proc/self/mountinfo; echo to-stderr >&2; exit 3");
     run.getOutputStream().write("from-stdin\n".getBytes(StandardCharsets.UTF_8));
     run.getOutputStream().close();
     CompletableFuture<String> out = read(run.getInputStream());
@@ -37,9 +39,11 @@ class GoldilocksCliRealVmTest {
     assertThat(run.waitFor(5, TimeUnit.MINUTES)).isTrue();
     assertThat(run.exitValue()).as("stderr: %s", err.get()).isEqualTo(3);
     String[] lines = out.get().split("\n");
-    assertThat(lines).hasSize(2);
+    assertThat(lines).hasSize(3);
     assertThat(lines[0]).isNotEqualTo(hostKernel());
     assertThat(lines[1]).isEqualTo("from-stdin");
+    assertThat(lines[2]).as("the rootfs layout the storage-virtiofs bundle plans: <share>/<container-id>/rootfs")
+        .isEqualTo("/main/rootfs");
     assertThat(err.get()).isEqualTo("to-stderr\n");
     assertThat(leftovers(runtime)).isEmpty();
 

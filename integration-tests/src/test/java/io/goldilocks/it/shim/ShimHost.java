@@ -52,13 +52,37 @@ final class ShimHost {
     return candidates.stream().filter(d -> GuestImage.in(d).isComplete()).findFirst().orElse(null);
   }
 
+  /**
+   * A private containerd for the dev tree's shim. Its plugin host takes the built storage bundle (every container
+   * create asks the storage plugin for its rootfs plan) from {@code GOLDILOCKS_BUNDLES_DIR} (PluginHostSetup).
+   */
   static PrivateContainerd startContainerd(Path guest) {
     PrivateContainerd containerd = PrivateContainerd.builder()
         .environment("PATH", ShimLauncher.pathWithLauncher())
         .environment("GOLDILOCKS_GUEST_DIR", guest.toString())
+        .environment("GOLDILOCKS_BUNDLES_DIR", storageBundleDir().toString())
         .start();
     BusyboxImage.importInto(containerd);
     return containerd;
+  }
+
+  /**
+   * A temp directory holding the dev tree's built storage-virtiofs jar ({@code bundles/storage-virtiofs/target}),
+   * removed when the test JVM exits.
+   */
+  private static Path storageBundleDir() {
+    Path jar = ShimLauncher.binDir().getParent().getParent()
+        .resolve("bundles/storage-virtiofs/target/goldilocks-storage-virtiofs-0.1.0-SNAPSHOT.jar");
+    HostRequirements.require(Files.isRegularFile(jar), "bundle not built: " + jar);
+    try {
+      Path dir = Files.createTempDirectory("gl-it-storage-bundle");
+      dir.toFile().deleteOnExit(); // deleteOnExit runs in reverse order: the jar goes first
+      Path copy = Files.copy(jar, dir.resolve("goldilocks-storage-virtiofs.jar"));
+      copy.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The bundle containerd makes for a task of ours. */

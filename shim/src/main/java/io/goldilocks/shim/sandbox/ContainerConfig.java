@@ -7,9 +7,10 @@ import java.util.Objects;
  * What {@link Sandbox#createContainer(ContainerConfig)} needs. Immutable, thread-safe (do not change the spec array
  * after handing it over).
  *
- * <p>The sandbox bind-mounts {@code rootfs} read-write into its {@code RootfsShare} (so the container's writes land
- * in the host directory, e.g. containerd's snapshot), rewrites the spec's {@code root.path} to the guest-side path of
- * that mount, and hands the spec to the guest agent, which creates the container with runc. The mount is removed by
+ * <p>The sandbox asks its {@link ContainerStorage} (the storage plugin) for the container's plan, performs the plan's
+ * host bind mounts into its {@code RootfsShare} (storage-virtiofs binds {@code rootfs} read-write, so the container's
+ * writes land in the host directory, e.g. containerd's snapshot), and hands the spec with the plan's guest rootfs to
+ * the guest agent, which creates the container with runc. The mounts are removed by
  * {@link Sandbox#removeContainer(String)} and by {@link Sandbox#shutdown()}.
  *
  * @param id the container id (containerd's identifier rule, at most 76 characters)

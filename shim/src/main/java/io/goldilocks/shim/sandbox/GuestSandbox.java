@@ -41,6 +41,7 @@ final class GuestSandbox implements Sandbox {
   private final GuestVm vm;
   private final GuestAgent agent;
   private final RootfsShare share;
+  private final ContainerStorage storage;
   private final EventDispatcher events;
   private final Watchdog watchdog;
   private final ExitWaiter exits;
@@ -54,20 +55,26 @@ final class GuestSandbox implements Sandbox {
   /** Guarded by lock. */
   private final Map<String, Container> containers = new LinkedHashMap<>();
 
-  private GuestSandbox(SandboxConfig config, GuestVm vm, GuestAgent agent, RootfsShare share) {
+  private GuestSandbox(SandboxConfig config, GuestVm vm, GuestAgent agent, RootfsShare share,
+      ContainerStorage storage) {
     this.config = config;
     this.vm = vm;
     this.agent = agent;
     this.share = share;
+    this.storage = storage;
     this.events = new EventDispatcher(config.id());
     this.watchdog = new Watchdog(config.id(), config.healthInterval(), config.healthDeadline(),
         agent::check, this::fail);
     this.exits = new ExitWaiter(config.id(), agent, config.callDeadline(), events, this::state);
   }
 
-  /** Takes ownership of a booted VM whose agent answered, and starts watching it. */
-  static GuestSandbox start(SandboxConfig config, GuestVm vm, GuestAgent agent, RootfsShare share) {
-    GuestSandbox sandbox = new GuestSandbox(config, vm, agent, share);
+  /**
+   * Takes ownership of a booted VM whose agent answered, and starts watching it. Each container's storage is planned
+   * by {@code storage} and executed on {@code share}.
+   */
+  static GuestSandbox start(SandboxConfig config, GuestVm vm, GuestAgent agent, RootfsShare share,
+      ContainerStorage storage) {
+    GuestSandbox sandbox = new GuestSandbox(config, vm, agent, share, storage);
     vm.onExit(reason -> sandbox.fail("the VM exited: " + reason));
     agent.onClose(() -> sandbox.fail("the connection to the agent was lost"));
     sandbox.watchdog.start();
@@ -111,7 +118,10 @@ final class GuestSandbox implements Sandbox {
       containers.put(cfg.id(), container); // reserves the id while the guest works
     }
     try {
-      String guestRootfs = share.mount(cfg.id(), cfg.rootfs());
+      if (!Files.isDirectory(cfg.rootfs())) {
+        throw TtrpcException.invalidArgument("rootfs %s is not a directory", cfg.rootfs());
+      }
+      String guestRootfs = share.execute(cfg.id(), storage.plan(config, cfg));
       try {
         agent.createContainer(cfg.id(), cfg.ociSpec(), guestRootfs, pumps.flags());
       } catch (TtrpcException e) {

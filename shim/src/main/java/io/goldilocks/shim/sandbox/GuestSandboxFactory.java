@@ -35,25 +35,27 @@ public final class GuestSandboxFactory implements SandboxFactory {
   private final Hypervisor hypervisor;
   private final AgentConnector connector;
   private final SandboxNetwork network;
+  private final ContainerStorage storage;
 
-  GuestSandboxFactory(Hypervisor hypervisor, AgentConnector connector) {
-    this(hypervisor, connector, SandboxNetwork.loopbackOnly());
-  }
-
-  GuestSandboxFactory(Hypervisor hypervisor, AgentConnector connector, SandboxNetwork network) {
+  GuestSandboxFactory(Hypervisor hypervisor, AgentConnector connector, SandboxNetwork network,
+      ContainerStorage storage) {
     this.hypervisor = hypervisor;
     this.connector = connector;
     this.network = network;
+    this.storage = storage;
   }
 
-  /** The production factory whose sandboxes get their network from {@code network} (a network plugin). */
-  public static GuestSandboxFactory qemu(SandboxNetwork network) {
-    return new GuestSandboxFactory(new QemuHypervisor(), AgentClientGuestAgent::connect, network);
+  /**
+   * The production factory: QEMU (KVM where it works, TCG otherwise) and the ttrpc agent client; sandboxes get their
+   * network from {@code network} and their containers' storage plans from {@code storage} (plugins).
+   */
+  public static GuestSandboxFactory qemu(SandboxNetwork network, ContainerStorage storage) {
+    return new GuestSandboxFactory(new QemuHypervisor(), AgentClientGuestAgent::connect, network, storage);
   }
 
-  /** The production factory: QEMU (KVM where it works, TCG otherwise) and the ttrpc agent client. */
-  public static GuestSandboxFactory qemu() {
-    return new GuestSandboxFactory(new QemuHypervisor(), AgentClientGuestAgent::connect);
+  /** A loopback-only production factory whose containers' storage is planned by {@code storage}. */
+  public static GuestSandboxFactory qemu(ContainerStorage storage) {
+    return qemu(SandboxNetwork.loopbackOnly(), storage);
   }
 
   @Override
@@ -78,7 +80,8 @@ public final class GuestSandboxFactory implements SandboxFactory {
       if (!net.plan().isLoopbackOnly()) {
         agent.configureNetwork(net.plan());
       }
-      return GuestSandbox.start(config, new NetworkedGuestVm(new HypervisorGuestVm(vm), net), agent, share);
+      return GuestSandbox.start(config, new NetworkedGuestVm(new HypervisorGuestVm(vm), net), agent, share,
+          storage);
     } catch (VmBootException e) {
       cleanUp(config, probe, null, share);
       net.close();

@@ -9,6 +9,7 @@ import io.goldilocks.shim.launch.ShimGroup;
 import io.goldilocks.shim.plugins.DevicePluginSandbox;
 import io.goldilocks.shim.plugins.PluginHostConfig;
 import io.goldilocks.shim.plugins.PluginNetwork;
+import io.goldilocks.shim.plugins.PluginStorage;
 import io.goldilocks.shim.plugins.PodNetns;
 import io.goldilocks.shim.plugins.SandboxPlugins;
 import io.goldilocks.shim.rootfs.Mounts;
@@ -72,7 +73,8 @@ public final class ShimServerMain {
     AtomicReference<SandboxPlugins> plugins = new AtomicReference<>(
         SandboxPlugins.disabled("the plugin host has not started yet"));
     SandboxFactory factory = config -> new DevicePluginSandbox(GuestSandboxFactory.qemu(
-        new PluginNetwork(plugins.get(), PodNetns.of(bundle), Map.of())).boot(config), plugins.get(),
+        new PluginNetwork(plugins.get(), PodNetns.of(bundle), Map.of()), new PluginStorage(plugins.get(), Map.of()))
+        .boot(config), plugins.get(),
         config.sandboxDir());
     SandboxHost host = new SandboxHost(factory,
         () -> GoldilocksConfig.load().sandbox(group.sandboxId()).build(), e -> tasks[0].onSandboxEvent(e));

@@ -3,6 +3,7 @@ package io.goldilocks.shim.bench;
 import io.goldilocks.cli.OciSpec;
 import io.goldilocks.shim.sandbox.ContainerConfig;
 import io.goldilocks.shim.sandbox.ExecConfig;
+import io.goldilocks.shim.sandbox.FakeStorage;
 import io.goldilocks.shim.sandbox.GoldilocksConfig;
 import io.goldilocks.shim.sandbox.GuestSandboxFactory;
 import io.goldilocks.shim.sandbox.ProcessRef;
@@ -57,7 +58,7 @@ public final class GuestBenchmark {
   private static Series guest(Path rootfs, Path runtime) throws Exception {
     GoldilocksConfig config = GoldilocksConfig.load();
     config.requireGuestImage();
-    SandboxFactory factory = GuestSandboxFactory.qemu();
+    SandboxFactory factory = GuestSandboxFactory.qemu(new FakeStorage());
     Series s = new Series();
     for (int round = 0; round < ROUNDS; round++) {
       long t0 = System.nanoTime();

@@ -3,6 +3,8 @@ package io.goldilocks.shim.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.goldilocks.spi.Mount;
+import io.goldilocks.spi.storage.VmStorage;
 import io.goldilocks.testing.HostRequirements;
 import io.goldilocks.ttrpc.Code;
 import io.goldilocks.ttrpc.TtrpcException;
@@ -31,6 +33,7 @@ class GuestSandboxTest {
   @TempDir Path tmp;
   private final FakeGuestAgent agent = new FakeGuestAgent();
   private final FakeGuestVm vm = new FakeGuestVm();
+  private final FakeStorage storage = new FakeStorage();
   private final List<SandboxEvent> events = new CopyOnWriteArrayList<>();
   private SandboxConfig config;
   private Path rootfs;
@@ -43,7 +46,8 @@ class GuestSandboxTest {
         .healthInterval(Duration.ofMillis(50)).healthDeadline(Duration.ofMillis(300)).build();
     rootfs = Files.createDirectories(tmp.resolve("rootfs"));
     Files.writeString(rootfs.resolve("marker"), "kept");
-    sandbox = GuestSandbox.start(config, vm, agent, RootfsShare.create(config.sandboxDir().resolve("shared")));
+    sandbox = GuestSandbox.start(config, vm, agent, RootfsShare.create(config.sandboxDir().resolve("shared")),
+        storage);
     sandbox.subscribe(events::add);
   }
 
@@ -61,8 +65,8 @@ class GuestSandboxTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     sandbox.createContainer(new ContainerConfig("c1", "{}".getBytes(), rootfs, false, Stdio.of(out, err)));
-    assertThat(agent.calls).contains("createContainer c1 /run/goldilocks/shared/c1/rootfs");
-    assertThat(config.sandboxDir().resolve("shared/c1/rootfs/marker")).hasContent("kept");
+    assertThat(agent.calls).contains("createContainer c1 /run/goldilocks/shared/fake/c1/root"); // the plan's path
+    assertThat(config.sandboxDir().resolve("shared/fake/c1/root/marker")).hasContent("kept");
     assertThat(sandbox.startContainer("c1")).isPositive();
     agent.exit(ProcessRef.init("c1"), 3);
 
@@ -72,7 +76,7 @@ class GuestSandboxTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("err of c1\n");
     assertThat(sandbox.status(ProcessRef.init("c1")).state()).isEqualTo(ProcessState.STOPPED);
     assertThat(sandbox.removeContainer("c1").code()).isEqualTo(3);
-    assertThat(config.sandboxDir().resolve("shared/c1")).doesNotExist();
+    assertThat(config.sandboxDir().resolve("shared/fake")).doesNotExist();
     awaitEvents(1);
     assertThat(events.get(0)).isInstanceOfSatisfying(SandboxEvent.ProcessExited.class,
         e -> assertThat(e.status().code()).isEqualTo(3));
@@ -105,6 +109,62 @@ class GuestSandboxTest {
     assertThat(sandbox.waitProcess(ProcessRef.init("c1")).code()).isEqualTo(137);
     assertCode(() -> sandbox.signal(ProcessRef.init("c1"), 9, false), Code.NOT_FOUND); // already finished
     assertCode(() -> sandbox.signal(ProcessRef.init("c1"), 0, false), Code.INVALID_ARGUMENT);
+  }
+
+  @Test
+  void thePlansHostMountsAreMadeInOrderAndUndoneWhenTheContainerIsRemoved() throws Exception {
+    Path appConf = Files.writeString(tmp.resolve("app.conf"), "setting=1");
+    storage.extra = (c, dir) -> List.of(
+        Mount.bind(appConf.toString(), dir.resolve("mounts/app.conf").toString(), true),
+        Mount.bind(rootfs.toString(), dir.resolve("mounts/data").toString(), false));
+    sandbox.createContainer(new ContainerConfig("c1", "{}".getBytes(), rootfs, false, Stdio.none()));
+
+    Path dir = config.sandboxDir().resolve("shared/fake/c1");
+    assertThat(dir.resolve("mounts/app.conf")).isRegularFile().hasContent("setting=1");
+    assertThatThrownBy(() -> Files.writeString(dir.resolve("mounts/app.conf"), "changed"))
+        .isInstanceOf(java.io.IOException.class); // planned read-only
+    Files.writeString(dir.resolve("mounts/data/written"), "through the share");
+    assertThat(rootfs.resolve("written")).hasContent("through the share"); // read-write lands in the source
+    sandbox.removeContainer("c1");
+    assertThat(config.sandboxDir().resolve("shared/fake")).doesNotExist();
+    assertThat(appConf).hasContent("setting=1");
+  }
+
+  @Test
+  void aPlanTheSandboxCannotExecuteFailsAndLeavesNothingBehind() throws Exception {
+    Path shared = config.sandboxDir().resolve("shared");
+    storage.extraVmStorage = List.of(new VmStorage.BlockDevice("data", tmp.resolve("disk.img"), false));
+    assertCode(() -> sandbox.createContainer(new ContainerConfig("c1", "{}".getBytes(), rootfs, false,
+        Stdio.none())), Code.FAILED_PRECONDITION); // VM devices are fixed at boot
+    storage.extraVmStorage = List.of();
+    storage.extra = (c, dir) -> List.of(Mount.bind(rootfs.toString(), tmp.resolve("outside").toString(), false));
+    assertCode(() -> sandbox.createContainer(new ContainerConfig("c1", "{}".getBytes(), rootfs, false,
+        Stdio.none())), Code.FAILED_PRECONDITION); // only into the share
+    storage.extra = (c, dir) -> List.of(Mount.bind(tmp.resolve("missing").toString(),
+        dir.resolve("mounts/0").toString(), false));
+    assertCode(() -> sandbox.createContainer(new ContainerConfig("c1", "{}".getBytes(), rootfs, false,
+        Stdio.none())), Code.INVALID_ARGUMENT); // after the rootfs bind: that one is undone
+    assertThat(shared.resolve("fake")).doesNotExist();
+    assertThat(tmp.resolve("outside")).doesNotExist();
+    assertThat(agent.calls).noneMatch(call -> call.startsWith("createContainer"));
+
+    storage.extra = (c, dir) -> List.of();
+    sandbox.createContainer(new ContainerConfig("c1", "{}".getBytes(), rootfs, false, Stdio.none())); // id free
+    assertThat(shared.resolve("fake/c1/root/marker")).hasContent("kept");
+  }
+
+  @Test
+  void withoutAStoragePluginCreateFailsAndTheSandboxKeepsWorking() throws Exception {
+    sandbox.shutdown();
+    sandbox = GuestSandbox.start(config, new FakeGuestVm(), new FakeGuestAgent(),
+        RootfsShare.create(config.sandboxDir().resolve("shared")), ContainerStorage.unavailable("plugins are off"));
+    assertThatThrownBy(() -> sandbox.createContainer(new ContainerConfig("c1", "{}".getBytes(), rootfs, false,
+        Stdio.none()))).isInstanceOfSatisfying(TtrpcException.class, e -> {
+          assertThat(e.code()).isEqualTo(Code.FAILED_PRECONDITION);
+          assertThat(e.getMessage()).contains("plugins are off", "goldilocks-storage-virtiofs");
+        });
+    assertThat(sandbox.state()).isEqualTo(SandboxState.READY);
+    assertThat(config.sandboxDir().resolve("shared")).isEmptyDirectory();
   }
 
   @Test

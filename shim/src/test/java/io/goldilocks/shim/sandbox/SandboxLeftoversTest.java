@@ -3,11 +3,14 @@ package io.goldilocks.shim.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.goldilocks.spi.Mount;
+import io.goldilocks.spi.storage.StoragePlan;
 import io.goldilocks.testing.HostRequirements;
 import io.goldilocks.ttrpc.Code;
 import io.goldilocks.ttrpc.TtrpcException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +24,9 @@ class SandboxLeftoversTest {
     Path rootfs = Files.createDirectories(tmp.resolve("rootfs/empty-dir"));
     Files.writeString(tmp.resolve("rootfs/file"), "kept");
     RootfsShare share = RootfsShare.create(runtime.resolve("sandbox/s1/shared"));
-    share.mount("c1", tmp.resolve("rootfs")); // and then the process "crashes": nothing is closed
+    share.execute("c1", new StoragePlan(List.of(), List.of(Mount.bind(tmp.resolve("rootfs").toString(),
+        share.hostDir().resolve("c1/rootfs").toString(), false)), List.of(), RootfsShare.GUEST_MOUNT + "/c1/rootfs",
+        List.of())); // and then the process "crashes": nothing is closed
 
     assertThat(SandboxLeftovers.cleanUp(runtime, "s1")).isNotEmpty();
 

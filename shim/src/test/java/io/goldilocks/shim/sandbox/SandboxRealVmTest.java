@@ -38,7 +38,7 @@ class SandboxRealVmTest {
   private GoldilocksConfig config;
   private Path runtimeRoot;
   private Path rootfs;
-  private final SandboxFactory factory = GuestSandboxFactory.qemu();
+  private final SandboxFactory factory = GuestSandboxFactory.qemu(new FakeStorage());
 
   @BeforeEach
   void setUp() throws Exception {
