@@ -24,9 +24,7 @@ class SandboxLeftoversTest {
     Path rootfs = Files.createDirectories(tmp.resolve("rootfs/empty-dir"));
     Files.writeString(tmp.resolve("rootfs/file"), "kept");
     RootfsShare share = RootfsShare.create(runtime.resolve("sandbox/s1/shared"));
-    share.execute("c1", new StoragePlan(List.of(), List.of(Mount.bind(tmp.resolve("rootfs").toString(),
-        share.hostDir().resolve("c1/rootfs").toString(), false)), List.of(), RootfsShare.GUEST_MOUNT + "/c1/rootfs",
-        List.of())); // and then the process "crashes": nothing is closed
+    bindRootfs(share, "c1", tmp.resolve("rootfs")); // and then the process "crashes": nothing is closed
 
     assertThat(SandboxLeftovers.cleanUp(runtime, "s1")).isNotEmpty();
 
@@ -43,7 +41,7 @@ class SandboxLeftoversTest {
     Path runtime = tmp.resolve("run");
     Files.createDirectories(tmp.resolve("rootfs"));
     RootfsShare share = RootfsShare.create(runtime.resolve("sandbox/s1/shared"));
-    share.mount("c1", tmp.resolve("rootfs"));
+    bindRootfs(share, "c1", tmp.resolve("rootfs"));
     Files.writeString(runtime.resolve("sandbox/s1/bundles.json"), "[]");
     Files.createDirectories(runtime.resolve("sandbox/s1/felix-cache/bundle1/version0.0"));
     Files.writeString(runtime.resolve("sandbox/s1/felix-cache/bundle1/version0.0/bundle.jar"), "jar");
@@ -71,5 +69,12 @@ class SandboxLeftoversTest {
   void refusesAnIdThatCouldLeaveTheRuntimeRoot() {
     assertThatThrownBy(() -> SandboxLeftovers.cleanUp(tmp, "../etc"))
         .isInstanceOfSatisfying(TtrpcException.class, e -> assertThat(e.code()).isEqualTo(Code.INVALID_ARGUMENT));
+  }
+
+  /** A plan as the storage plugin makes one: the container's rootfs bound under the share. */
+  private static void bindRootfs(RootfsShare share, String id, Path rootfs) throws Exception {
+    share.execute(id, new StoragePlan(List.of(), List.of(Mount.bind(rootfs.toString(),
+        share.hostDir().resolve(id + "/rootfs").toString(), false)), List.of(), RootfsShare.GUEST_MOUNT + "/" + id
+        + "/rootfs", List.of()));
   }
 }
