@@ -277,12 +277,17 @@ final class QemuVirtualMachine implements VirtualMachine {
     }
   }
 
+  private static final Duration GROUPS_EMPTY_TIMEOUT = Duration.ofSeconds(5);
+
   private void killAll() {
     List<ChildProcess> all = new ArrayList<>(helpers);
     all.add(0, qemu);
-    List<ChildProcess> alive = all.stream().filter(ChildProcess::isAlive).toList();
-    ProcessGroups.kill(alive.stream().map(ChildProcess::pid).toList());
-    alive.forEach(ChildProcess::destroyForcibly);
+    List<Long> groups = all.stream().map(ChildProcess::pid).toList();
+    // Every group, also of leaders that already exited: virtiofsd leaves when QEMU goes, but its sandbox child (same
+    // group) may still run. Then wait until the groups are empty, so teardown returns with nothing of the VM alive.
+    ProcessGroups.kill(groups);
+    all.stream().filter(ChildProcess::isAlive).forEach(ChildProcess::destroyForcibly);
+    ProcessGroups.awaitEmpty(groups, GROUPS_EMPTY_TIMEOUT);
   }
 
   // ---- the monitor thread ----

@@ -31,8 +31,17 @@ public final class VmCleaner {
       return new Result(List.of(), false);
     }
     List<PidFile> live = livePids(runDir);
-    ProcessGroups.kill(live.stream().map(PidFile::pid).toList());
+    // Groups of live leaders, plus groups whose leader already exited but whose members still run (virtiofsd's
+    // sandbox child): a group with live members keeps its id, so it cannot have been reused.
+    List<Long> groups = new ArrayList<>(live.stream().map(PidFile::pid).toList());
+    for (long pgid : recordedPids(runDir)) {
+      if (!groups.contains(pgid) && ProcessGroups.anyAlive(List.of(pgid))) {
+        groups.add(pgid);
+      }
+    }
+    ProcessGroups.kill(groups);
     awaitGone(live);
+    ProcessGroups.awaitEmpty(groups, EXIT_WAIT);
     deleteRecursively(runDir);
     return new Result(live.stream().map(PidFile::pid).toList(), true);
   }
@@ -45,6 +54,16 @@ public final class VmCleaner {
       }
     }
     return live;
+  }
+
+  private static List<Long> recordedPids(Path runDir) throws IOException {
+    List<Long> pids = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(runDir, RunLayout.pidFileGlob())) {
+      for (Path file : files) {
+        PidFile.read(file).ifPresent(p -> pids.add(p.pid()));
+      }
+    }
+    return pids;
   }
 
   private static void awaitGone(List<PidFile> pids) throws IOException {
