@@ -124,7 +124,17 @@ final class RunCommand implements Callable<Integer> {
       SandboxFactory factory = GuestSandboxFactory.qemu(
           new PluginNetwork(plugins, Optional.ofNullable(netns).map(Path::toAbsolutePath), Map.of()),
           new PluginStorage(plugins, Map.of()));
-      return new Session(factory, config, spec, rootfs.toAbsolutePath(), !noStdin, plugins).run();
+      Path bundle;
+      try {
+        bundle = bundleFor(rootfs.toAbsolutePath());
+      } catch (IOException e) {
+        return fail("cannot prepare a bundle directory for " + rootfs + ": " + e.getMessage());
+      }
+      try {
+        return new Session(factory, config, spec, bundle.resolve("rootfs"), !noStdin, plugins).run();
+      } finally {
+        removeBundle(bundle);
+      }
     }
   }
 
@@ -298,6 +308,27 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public void close() throws IOException {
       flush();
+    }
+  }
+
+  /**
+   * A bundle directory in containerd's shape for a rootfs anywhere: storage plugins take a container's rootfs from
+   * {@code <bundle>/rootfs} (the SPI's convention), so {@code --rootfs /srv/img} gets a temporary bundle whose
+   * {@code rootfs} is a symbolic link to it (mounts resolve the link; nothing of the user's tree is copied or touched).
+   */
+  private static Path bundleFor(Path rootfs) throws IOException {
+    Path bundle = Files.createTempDirectory("goldilocks-run-");
+    Files.createSymbolicLink(bundle.resolve("rootfs"), rootfs);
+    return bundle;
+  }
+
+  /** Removes the link and the directory only: never follows the link into the user's rootfs. */
+  private static void removeBundle(Path bundle) {
+    try {
+      Files.deleteIfExists(bundle.resolve("rootfs"));
+      Files.deleteIfExists(bundle);
+    } catch (IOException e) {
+      System.err.println("goldilocks: could not remove " + bundle + ": " + e.getMessage());
     }
   }
 }

@@ -26,7 +26,7 @@ class GoldilocksCliRealVmTest {
   @Test
   void runForwardsStdioExitCodeAndCleansUpAlsoOnCtrlC() throws Exception {
     RealGuest.requireHost();
-    Path rootfs = RealGuest.busyboxRootfs(tmp.resolve("rootfs"));
+    Path rootfs = RealGuest.busyboxRootfs(tmp.resolve("my-image")); // any name, not containerd's <bundle>/rootfs
     Path runtime = Files.createDirectories(tmp.resolve("run"));
 
     // the last line: where the container's root comes from inside the virtio-fs share (mountinfo's root field)
