@@ -14,16 +14,19 @@ public sealed interface QmpCommand<R> {
 
   R parse(JsonNode result);
 
+  /** A command whose {@code return} is empty: only success or an error counts. */
+  sealed interface NoResult extends QmpCommand<Void> permits Capabilities, SystemPowerdown, Quit {
+    @Override
+    default Void parse(JsonNode result) {
+      return null;
+    }
+  }
+
   /** Leaves capability negotiation; must be the first command on a connection. */
-  record Capabilities() implements QmpCommand<Void> {
+  record Capabilities() implements NoResult {
     @Override
     public String name() {
       return "qmp_capabilities";
-    }
-
-    @Override
-    public Void parse(JsonNode result) {
-      return null;
     }
   }
 
@@ -41,28 +44,18 @@ public sealed interface QmpCommand<R> {
   }
 
   /** Presses the ACPI power button; the guest decides whether to power off. */
-  record SystemPowerdown() implements QmpCommand<Void> {
+  record SystemPowerdown() implements NoResult {
     @Override
     public String name() {
       return "system_powerdown";
     }
-
-    @Override
-    public Void parse(JsonNode result) {
-      return null;
-    }
   }
 
   /** Ends QEMU at once (the guest gets no say). */
-  record Quit() implements QmpCommand<Void> {
+  record Quit() implements NoResult {
     @Override
     public String name() {
       return "quit";
-    }
-
-    @Override
-    public Void parse(JsonNode result) {
-      return null;
     }
   }
 }
